@@ -1,0 +1,96 @@
+// Package bundle packs the offline tree into a zip file that is byte-for-byte the same every
+// time the same tree is packed: one top-level folder, entries in sorted order, fixed
+// timestamps and permissions, a LES-MEG.txt on how to open it and a SHA256SUMS for every file.
+package bundle
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/internal/tree"
+)
+
+// Readme and Sums are the names of the files the bundle adds to the site.
+const (
+	Readme = "LES-MEG.txt"
+	Sums   = "SHA256SUMS"
+)
+
+//go:embed LES-MEG.txt
+var readme string
+
+// Zip packs t into a zip whose single top-level folder is named folder. Every entry carries
+// the time modified, so the same tree and time give the same bytes.
+func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error) {
+	files := t.Clone()
+	files[Readme] = []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder).Replace(readme))
+	files[Sums] = sums(files)
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	modified = modified.UTC().Truncate(2 * time.Second)
+	dirs := map[string]bool{}
+	add := func(name string, mode fs.FileMode, body []byte) error {
+		h := &zip.FileHeader{Name: name, Modified: modified, Method: zip.Deflate}
+		if body == nil {
+			h.Method = zip.Store
+		}
+		h.SetMode(mode)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(body)
+		return err
+	}
+	if err := add(folder+"/", dirMode, nil); err != nil {
+		return nil, err
+	}
+	for _, p := range files.Paths() {
+		if err := addDirs(add, dirs, folder, path.Dir(p)); err != nil {
+			return nil, err
+		}
+		if err := add(folder+"/"+p, fileMode, files[p]); err != nil {
+			return nil, fmt.Errorf("zip %s: %w", p, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+const (
+	fileMode fs.FileMode = 0o644
+	dirMode              = fs.ModeDir | 0o755
+)
+
+// addDirs adds the entries for folder d and its parents that are not in the zip yet.
+func addDirs(add func(string, fs.FileMode, []byte) error, seen map[string]bool, top, d string) error {
+	if d == "." || seen[d] {
+		return nil
+	}
+	if err := addDirs(add, seen, top, path.Dir(d)); err != nil {
+		return err
+	}
+	seen[d] = true
+	return add(top+"/"+d+"/", dirMode, nil)
+}
+
+// sums is the SHA256SUMS file for files, in the format of sha256sum(1).
+func sums(files tree.Tree) []byte {
+	var b bytes.Buffer
+	for _, p := range files.Paths() {
+		h := sha256.Sum256(files[p])
+		b.WriteString(hex.EncodeToString(h[:]) + "  " + p + "\n")
+	}
+	return b.Bytes()
+}

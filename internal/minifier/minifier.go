@@ -1,0 +1,75 @@
+// Package minifier minifies every file of a site that has a minifier: HTML, CSS, JavaScript,
+// JSON, SVG and XML, whether Hugo rendered it or only copied it.
+package minifier
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"sync"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+	"github.com/veiviser/veiviser/internal/tree"
+)
+
+var types = map[string]string{
+	".html": "text/html",
+	".css":  "text/css",
+	".js":   "application/javascript",
+	".json": "application/json",
+	".svg":  "image/svg+xml",
+	".xml":  "text/xml",
+}
+
+var (
+	once sync.Once
+	m    *minify.M
+)
+
+func minifier() *minify.M {
+	once.Do(func() {
+		m = minify.New()
+		m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: false})
+		m.AddFunc("text/css", css.Minify)
+		m.AddFunc("image/svg+xml", svg.Minify)
+		m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
+		m.AddFuncRegexp(regexp.MustCompile("[/+]json$"), json.Minify)
+		m.AddFuncRegexp(regexp.MustCompile("[/+]xml$"), xml.Minify)
+	})
+	return m
+}
+
+// Stats says how much minification saved.
+type Stats struct {
+	Files         int // files minified
+	Before, After int // their bytes before and after
+}
+
+// Tree minifies, in place, every file of t whose type has a minifier.
+func Tree(t tree.Tree) (Stats, error) {
+	var st Stats
+	mm := minifier()
+	var buf bytes.Buffer
+	for _, p := range t.Paths() {
+		mt, ok := types[path.Ext(p)]
+		if !ok {
+			continue
+		}
+		buf.Reset()
+		if err := mm.Minify(mt, &buf, bytes.NewReader(t[p])); err != nil {
+			return st, fmt.Errorf("minify %s: %w", p, err)
+		}
+		st.Files++
+		st.Before += len(t[p])
+		st.After += buf.Len()
+		t[p] = bytes.Clone(buf.Bytes())
+	}
+	return st, nil
+}

@@ -1,0 +1,176 @@
+// Package pipeline runs the whole build: Hugo renders the project into memory, every file is
+// minified, the offline tree is derived from the web tree and validated, the offline tree is
+// packed into a zip, and only then are public/ and the zip written, each whole or not at all.
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/internal/bundle"
+	"github.com/veiviser/veiviser/internal/minifier"
+	"github.com/veiviser/veiviser/internal/offline"
+	"github.com/veiviser/veiviser/internal/publish"
+	"github.com/veiviser/veiviser/internal/render"
+	"github.com/veiviser/veiviser/internal/tree"
+	"github.com/veiviser/veiviser/internal/validate"
+	"github.com/veiviser/veiviser/internal/version"
+)
+
+// Options says what to build and where to put it.
+type Options struct {
+	Dir     string    // the project
+	BaseURL string    // overrides the configured baseURL when not empty
+	Public  string    // the web site's folder; default Dir/public
+	Dist    string    // the folder for the zip; default Dir/dist
+	Log     io.Writer // the report; nil for none
+}
+
+// Result describes a finished build.
+type Result struct {
+	Web, Offline tree.Tree
+	ZipPath      string
+	ZipSHA256    string
+	ZipSize      int
+	Version      string
+}
+
+// Run builds the project. On error nothing has been written.
+func Run(opts Options) (*Result, error) {
+	if opts.Public == "" {
+		opts.Public = filepath.Join(opts.Dir, "public")
+	}
+	if opts.Dist == "" {
+		opts.Dist = filepath.Join(opts.Dir, "dist")
+	}
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	step := stepper(log)
+
+	var site *render.Result
+	if err := step("render", func() (string, error) {
+		var err error
+		site, err = render.Site(render.Options{Dir: opts.Dir, BaseURL: opts.BaseURL})
+		if err != nil {
+			return "", err
+		}
+		var parts []string
+		for _, l := range site.Languages {
+			parts = append(parts, fmt.Sprintf("%s %d pages", l, site.Pages[l]))
+		}
+		return strings.Join(parts, ", "), nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, w := range site.Warnings {
+		fmt.Fprintf(log, "  warning: %s\n", w)
+	}
+
+	var web tree.Tree
+	if err := step("minify", func() (string, error) {
+		var err error
+		if web, err = tree.FromFs(site.Files); err != nil {
+			return "", err
+		}
+		st, err := minifier.Tree(web)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d files, %s → %s", st.Files, kib(st.Before), kib(st.After)), nil
+	}); err != nil {
+		return nil, err
+	}
+
+	var off tree.Tree
+	if err := step("offline", func() (string, error) {
+		off = offline.Make(web, site.BaseURL)
+		return fmt.Sprintf("%d files", len(off)), nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := step("validate", func() (string, error) {
+		return "every link resolves to a file in the bundle", validate.Offline(off)
+	}); err != nil {
+		return nil, err
+	}
+
+	res := &Result{Web: web, Offline: off}
+	var zipData []byte
+	if err := step("pack", func() (string, error) {
+		name, when := version.Of(opts.Dir)
+		res.Version = name
+		folder := "veiviser-offline-" + name
+		var err error
+		if zipData, err = bundle.Zip(off, folder, name, when); err != nil {
+			return "", err
+		}
+		sum := sha256.Sum256(zipData)
+		res.ZipPath = filepath.Join(opts.Dist, folder+".zip")
+		res.ZipSHA256 = hex.EncodeToString(sum[:])
+		res.ZipSize = len(zipData)
+		return fmt.Sprintf("%d files, %s", len(off)+2, kib(len(zipData))), nil
+	}); err != nil {
+		return nil, err
+	}
+
+	if err := step("write", func() (string, error) {
+		if err := publish.File(res.ZipPath, zipData); err != nil {
+			return "", err
+		}
+		if err := removeOtherZips(opts.Dist, res.ZipPath); err != nil {
+			return "", err
+		}
+		if err := publish.Dir(opts.Public, web); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s (%d files, %s)", opts.Public, len(web), kib(web.Size())), nil
+	}); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "zip     %s  %s  sha256 %s\n", res.ZipPath, kib(res.ZipSize), res.ZipSHA256)
+	return res, nil
+}
+
+// removeOtherZips leaves keep as the only offline zip in dist, so dist never holds two
+// editions that could be mixed up.
+func removeOtherZips(dist, keep string) error {
+	old, err := filepath.Glob(filepath.Join(dist, "veiviser-offline-*.zip"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(old)
+	for _, p := range old {
+		if p != keep {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// stepper returns a function that runs one named step and reports its time and summary.
+func stepper(log io.Writer) func(name string, fn func() (string, error)) error {
+	return func(name string, fn func() (string, error)) error {
+		start := time.Now()
+		summary, err := fn()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "%-8s %6s  %s\n", name, time.Since(start).Round(time.Millisecond), summary)
+		return nil
+	}
+}
+
+func kib(n int) string {
+	return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+}

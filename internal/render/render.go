@@ -1,0 +1,116 @@
+// Package render builds the Hugo project in a directory into an in-memory file system,
+// using Hugo as a library. It is the first step of the pipeline: content → Hugo in memory.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bep/logg"
+	"github.com/gohugoio/hugo/common/loggers"
+	"github.com/gohugoio/hugo/config"
+	"github.com/gohugoio/hugo/config/allconfig"
+	"github.com/gohugoio/hugo/deps"
+	"github.com/gohugoio/hugo/hugofs"
+	"github.com/gohugoio/hugo/hugolib"
+	"github.com/spf13/afero"
+)
+
+// Options says what to build.
+type Options struct {
+	// Dir is the project directory, holding hugo.toml, content/, layouts/ and the rest.
+	Dir string
+	// BaseURL overrides the baseURL from the configuration when not empty.
+	BaseURL string
+}
+
+// Result is a built site.
+type Result struct {
+	// Files holds the published site, rooted at "/".
+	Files afero.Fs
+	// BaseURL is the base URL the site was built with.
+	BaseURL string
+	// Pages counts the regular pages per language code.
+	Pages map[string]int
+	// Languages lists the site's language codes, the default first.
+	Languages []string
+	// Warnings holds what Hugo warned about, one line each.
+	Warnings []string
+}
+
+// Site builds the project in opts.Dir into memory. Errors name the file (relative to Dir) and
+// the line where Hugo knows it.
+func Site(opts Options) (*Result, error) {
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hugo.toml")); err != nil {
+		return nil, fmt.Errorf("%s: no hugo.toml: not a Veiviser project", opts.Dir)
+	}
+
+	flags := config.New()
+	flags.Set("workingDir", dir)
+	flags.Set("publishDir", "/")
+	flags.Set("noBuildLock", true) // the lock file would be taken in the project dir; we build in memory
+	if opts.BaseURL != "" {
+		flags.Set("baseURL", opts.BaseURL)
+	}
+
+	var log bytes.Buffer
+	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: io.Discard, StdErr: &log, DistinctLevel: logg.LevelWarn})
+	configs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
+		Fs:          hugofs.Os,
+		Flags:       flags,
+		Filename:    filepath.Join(dir, "hugo.toml"),
+		Environment: "production",
+		Environ:     environ(),
+		Logger:      logger,
+	})
+	if err != nil {
+		return nil, describe(dir, err, &log)
+	}
+
+	out := afero.NewMemMapFs()
+	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, out, flags)
+	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
+		Configs:  configs,
+		Fs:       fs,
+		LogLevel: logg.LevelWarn,
+		StdOut:   io.Discard,
+		StdErr:   &log,
+	})
+	if err != nil {
+		return nil, describe(dir, err, &log)
+	}
+	defer sites.Close()
+	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+		return nil, describe(dir, err, &log)
+	}
+
+	res := &Result{Files: out, BaseURL: configs.Base.BaseURL, Pages: map[string]int{}, Warnings: warnings(dir, &log)}
+	for _, s := range sites.Sites {
+		lang := s.Language().Lang
+		res.Languages = append(res.Languages, lang)
+		res.Pages[lang] = len(s.RegularPages())
+	}
+	return res, nil
+}
+
+// environ is the process environment without HUGO_ variables, so that the project's
+// configuration alone decides how the site is built.
+func environ() []string {
+	env := []string{"VEIVISER=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HUGO_") {
+			env = append(env, kv)
+		}
+	}
+	sort.Strings(env)
+	return env
+}
