@@ -137,13 +137,11 @@ func check(t tree.Tree, page string, r links.Ref) string {
 	if strings.HasPrefix(target, "../") || target == ".." {
 		return "points outside the bundle"
 	}
-	if strings.HasSuffix(p, "/") || p == "." || t.IsDir(target) {
-		if _, ok := t[target]; !ok {
-			return "links to a folder, which opens a directory listing over file://"
-		}
+	if _, ok := t[target]; ok {
+		return ""
 	}
-	if _, ok := t[target]; !ok {
-		return "no such file in the bundle (" + target + ")"
+	if t.IsDir(target) {
+		return "links to a folder, which opens a directory listing over file://"
 	}
-	return ""
+	return "no such file in the bundle (" + target + ")"
 }

@@ -1,0 +1,251 @@
+package pipeline_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/veiviser/veiviser/internal/links"
+	"github.com/veiviser/veiviser/internal/pipeline"
+	"github.com/veiviser/veiviser/internal/sitetest"
+)
+
+func build(t *testing.T, dir string) (*pipeline.Result, error) {
+	t.Helper()
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	return pipeline.Run(pipeline.Options{Dir: dir})
+}
+
+func mustBuild(t *testing.T, dir string) *pipeline.Result {
+	t.Helper()
+	res, err := build(t, dir)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return res
+}
+
+func TestOfflineLinksAreRelativeFilePaths(t *testing.T) {
+	res := mustBuild(t, sitetest.New(t, sitetest.Minimal))
+	pages := 0
+	for p, b := range res.Offline {
+		if path.Ext(p) != ".html" {
+			continue
+		}
+		pages++
+		links.Walk(b, func(e *links.Element, r links.Ref) {
+			u := r.URL
+			if u == "" || strings.HasPrefix(u, "#") || strings.HasPrefix(u, "tel:") || strings.HasPrefix(u, "mailto:") {
+				return
+			}
+			if strings.Contains(u, "://") || strings.HasPrefix(u, "/") {
+				if r.Resource || strings.Contains(u, "veiviser.example.no") || strings.HasPrefix(u, "/") {
+					t.Errorf("%s: %q is not a relative path to a local file", p, u)
+				}
+				return
+			}
+			target := path.Join(path.Dir(p), strings.SplitN(u, "#", 2)[0])
+			if strings.HasSuffix(u, "/") || res.Offline[target] == nil {
+				t.Errorf("%s: %q does not resolve to a file (%s)", p, u, target)
+			}
+		})
+		for _, attr := range []string{"integrity=", "crossorigin", "data-offline-href"} {
+			if bytes.Contains(b, []byte(attr)) {
+				t.Errorf("%s still has %s", p, attr)
+			}
+		}
+	}
+	if pages < 10 {
+		t.Fatalf("only %d pages in the offline tree", pages)
+	}
+	// The exit button leaves for the neutral local page, not the web.
+	home := string(res.Offline["index.html"])
+	if !strings.Contains(home, `class=exit-button href="vaer/index.html"`) {
+		t.Errorf("offline exit button does not point to the neutral page:\n%s", home)
+	}
+	for _, webOnly := range []string{"robots.txt", "sitemap.xml"} {
+		if res.Offline[webOnly] != nil {
+			t.Errorf("offline tree has %s", webOnly)
+		}
+	}
+	// The web tree keeps pretty URLs and the web exit.
+	web := string(res.Web["en/index.html"])
+	if !strings.Contains(web, `href=/en/is-this-me/`) || !strings.Contains(web, `href=https://www.yr.no/`) {
+		t.Errorf("web page lacks pretty URLs or the web exit:\n%s", web)
+	}
+}
+
+func TestBrokenOfflineLinkFailsBuildNamingPageAndLink(t *testing.T) {
+	for _, tc := range []struct{ link, want string }{
+		{"/css/", `en/about/index.html: link "../../css/": links to a folder`},
+		{"/en/nowhere/", `en/about/index.html: link "../nowhere/": no such file`},
+		{"/img/missing.png", `en/about/index.html: link "../../img/missing.png": no such file`},
+	} {
+		t.Run(tc.link, func(t *testing.T) {
+			dir := sitetest.New(t, sitetest.Minimal)
+			sitetest.Write(t, dir, "-- content/en/about.md --\n---\ntitle: About\ntranslationKey: about\nchecked: 2026-11-01\nsources: [site]\n---\nSee [this]("+tc.link+").\n")
+			_, err := build(t, dir)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want it to contain %q", err, tc.want)
+			}
+			if _, statErr := os.Stat(filepath.Join(dir, "public")); statErr == nil {
+				t.Errorf("public/ was written although the build failed")
+			}
+		})
+	}
+}
+
+func TestEverythingPublishedIsMinified(t *testing.T) {
+	res := mustBuild(t, sitetest.New(t, sitetest.Minimal))
+	for _, tr := range []map[string][]byte{res.Web, res.Offline} {
+		for p, b := range tr {
+			switch path.Ext(p) {
+			case ".html", ".css", ".js", ".xml", ".json", ".svg":
+				if bytes.Contains(b, []byte(">\n<")) || bytes.Contains(b, []byte("{\n")) || bytes.Contains(b, []byte("\n  ")) {
+					t.Errorf("%s is not minified: %.200s", p, b)
+				}
+			}
+		}
+	}
+}
+
+func TestZipIsReproducibleAndComplete(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	first := mustBuild(t, dir)
+	a, err := os.ReadFile(first.ZipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := mustBuild(t, dir)
+	b, _ := os.ReadFile(second.ZipPath)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("two builds of the same content gave different zips")
+	}
+	zips, _ := filepath.Glob(filepath.Join(dir, "dist", "*.zip"))
+	if len(zips) != 1 {
+		t.Fatalf("dist holds %v, want exactly one zip", zips)
+	}
+
+	zr, err := zip.NewReader(bytes.NewReader(a), int64(len(a)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := strings.TrimSuffix(filepath.Base(first.ZipPath), ".zip") + "/"
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, top) {
+			t.Errorf("entry %s is outside the top folder %s", f.Name, top)
+		}
+		if f.Modified.Unix() != 1700000000 {
+			t.Errorf("entry %s has time %v", f.Name, f.Modified)
+		}
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		if f.Mode().Perm() != 0o644 {
+			t.Errorf("entry %s has mode %v", f.Name, f.Mode())
+		}
+		rc, _ := f.Open()
+		var buf bytes.Buffer
+		buf.ReadFrom(rc)
+		rc.Close()
+		files[strings.TrimPrefix(f.Name, top)] = buf.Bytes()
+	}
+	for _, want := range []string{"index.html", "LES-MEG.txt", "SHA256SUMS", "en/index.html"} {
+		if files[want] == nil {
+			t.Errorf("zip lacks %s", want)
+		}
+	}
+	listed := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(files["SHA256SUMS"])), "\n") {
+		sum, name, _ := strings.Cut(line, "  ")
+		h := sha256.Sum256(files[name])
+		if files[name] == nil || hex.EncodeToString(h[:]) != sum {
+			t.Errorf("SHA256SUMS line %q does not match the file", line)
+		}
+		listed++
+	}
+	if listed != len(files)-1 {
+		t.Errorf("SHA256SUMS lists %d files, the zip holds %d besides it", listed, len(files)-1)
+	}
+}
+
+func TestBadFrontMatterNamesTheFile(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	sitetest.Write(t, dir, "-- content/nb/er-dette-meg/feil.md --\n---\ntitle: \"Uten slutt\nchecked: [\n---\nTekst.\n")
+	_, err := build(t, dir)
+	if err == nil {
+		t.Fatal("build succeeded with malformed front matter")
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "content/nb/er-dette-meg/feil.md:") || strings.Contains(msg, "\n") {
+		t.Fatalf("error = %q, want one line starting with the file name", msg)
+	}
+}
+
+func TestUnknownContactNamesTheFile(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	sitetest.Write(t, dir, "-- content/nb/er-dette-meg/ukjent.md --\n---\ntitle: Ukjent\nchecked: 2026-11-01\nsources: [udi]\n---\nRing {{< phone \"finnes_ikke\" >}}.\n")
+	_, err := build(t, dir)
+	if err == nil || !strings.Contains(err.Error(), "content/nb/er-dette-meg/ukjent.md") || !strings.Contains(err.Error(), "finnes_ikke") {
+		t.Fatalf("error = %v, want it to name the file and the contact", err)
+	}
+}
+
+func TestFailedBuildLeavesEarlierOutputsAndNoStaleFiles(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	first := mustBuild(t, dir)
+	stale := filepath.Join(dir, "public", "stale.html")
+	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+
+	sitetest.Write(t, dir, "-- content/nb/om.md --\n---\ntitle: [\n---\n")
+	if _, err := build(t, dir); err == nil {
+		t.Fatal("build succeeded with broken content")
+	}
+	if after := snapshot(t, dir); after != before {
+		t.Fatalf("a failed build changed the outputs")
+	}
+
+	sitetest.Write(t, dir, "-- content/nb/om.md --\n---\ntitle: Om\ntranslationKey: about\nchecked: 2026-11-01\nsources: [site]\n---\nNy tekst.\n")
+	mustBuild(t, dir)
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("a file from an earlier build survived in public/")
+	}
+	if _, err := os.Stat(first.ZipPath); err != nil {
+		t.Errorf("zip missing after rebuild: %v", err)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".public.tmp-*"))
+	tmpZips, _ := filepath.Glob(filepath.Join(dir, "dist", ".*"))
+	if len(leftovers)+len(tmpZips) > 0 {
+		t.Errorf("temporary files left behind: %v %v", leftovers, tmpZips)
+	}
+}
+
+// snapshot is a digest of every file under public/ and dist/.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	for _, sub := range []string{"public", "dist"} {
+		filepath.WalkDir(filepath.Join(dir, sub), func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.IsDir() {
+				b, _ := os.ReadFile(p)
+				h.Write([]byte(p))
+				h.Write(b)
+			}
+			return nil
+		})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
