@@ -219,7 +219,10 @@ func CSS(sheet []byte, fn func(Ref) string) []byte {
 			u := string(data[4 : len(data)-1]) // url( … )
 			u = strings.Trim(strings.TrimSpace(u), `'"`)
 			if nu := fn(Ref{Attr: "url", URL: u, Resource: true}); nu != u {
-				out.WriteString(`url("` + strings.ReplaceAll(nu, `"`, `\"`) + `")`)
+				if strings.ContainsAny(nu, "\"'() \t\n\\") {
+					nu = `"` + strings.ReplaceAll(nu, `"`, `\"`) + `"`
+				}
+				out.WriteString("url(" + nu + ")")
 				continue
 			}
 		}

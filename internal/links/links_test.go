@@ -30,7 +30,7 @@ func TestHTMLRewritesURLs(t *testing.T) {
 			})
 		}
 	}, func(r Ref) string { return "." + r.URL }))
-	for _, want := range []string{`href="./a.css">`, `href="./x/" class=b`, `srcset="./a.png 1x, ./b.png 2x"`, `url("./i.png")`, `url("./j.png")`, `content="0; url=./old/"`} {
+	for _, want := range []string{`href="./a.css">`, `href="./x/" class=b`, `srcset="./a.png 1x, ./b.png 2x"`, `url(./i.png)`, `url(./j.png)`, `content="0; url=./old/"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %s:\n%s", want, out)
 		}

@@ -96,8 +96,8 @@ func localURL(t tree.Tree, page, base, u string) string {
 		target = path.Join("/", dir, p)
 	}
 	target = strings.TrimPrefix(target, "/")
-	if _, isFile := t[target]; !isFile {
-		if idx := path.Join(target, "index.html"); t[idx] != nil {
+	if !has(t, target) {
+		if idx := path.Join(target, "index.html"); has(t, idx) {
 			target = idx
 		} else if strings.HasSuffix(p, "/") {
 			target += "/" // keep the folder visible, so validation can name it
@@ -129,4 +129,9 @@ func relative(dir, target string) string {
 		return "./"
 	}
 	return b.String()
+}
+
+func has(t tree.Tree, p string) bool {
+	_, ok := t[p]
+	return ok
 }

@@ -1,0 +1,31 @@
+# Veiviser. `make` builds everything; `make test` runs every test. Both work on a fresh clone.
+GO      ?= go
+BIN     := bin/veiviser
+SOURCES := $(shell find cmd internal -name '*.go' -not -name '*_test.go') go.mod go.sum
+
+.PHONY: all build serve test check bench clean
+
+all: build
+
+$(BIN): $(SOURCES)
+	$(GO) build -o $(BIN) ./cmd/veiviser
+
+# The web site in public/ and the offline zip in dist/.
+build: $(BIN)
+	./$(BIN) build
+
+# A local preview on http://127.0.0.1:1313/ that reloads on every change.
+serve: $(BIN)
+	./$(BIN) serve
+
+# Every test: the Go tests (integration tests build small sites; one runs the real binary).
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+# Build time against plain Hugo, on the real content and on a generated site of 1,000 pages.
+bench: $(BIN)
+	$(GO) run ./cmd/veiviser-bench
+
+clean:
+	rm -rf public dist bin

@@ -1,0 +1,230 @@
+// Package sitegen makes Veiviser projects outside the repository: a copy of the repository's
+// configuration and templates with content from a txtar archive, and generated sites of any
+// size for benchmarks.
+package sitegen
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// Root is the repository's root folder.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// projectParts are the parts of the repository a generated project shares.
+var projectParts = []string{"hugo.toml", "layouts", "assets", "i18n", "data"}
+
+// CopyProject copies the configuration, layouts, assets, i18n and data of the project in
+// folder from into folder dir.
+func CopyProject(from, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, part := range projectParts {
+		src := filepath.Join(from, part)
+		fi, err := os.Stat(src)
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			err = os.CopyFS(filepath.Join(dir, part), os.DirFS(src))
+		} else {
+			var b []byte
+			if b, err = os.ReadFile(src); err == nil {
+				err = os.WriteFile(filepath.Join(dir, part), b, 0o644)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteArchive writes the files of a txtar archive into dir, replacing files of the same name.
+func WriteArchive(dir, archive string) error {
+	for _, f := range txtar.Parse([]byte(archive)).Files {
+		name := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Generate makes a project in dir from the templates of the project in from, with the
+// minimal content and pages more generated pages,
+// half in Norwegian and half in English, spread over the three sections, each with headings,
+// paragraphs, a contact card, a fact and links to other generated pages.
+func Generate(from, dir string, pages int) error {
+	if err := CopyProject(from, dir); err != nil {
+		return err
+	}
+	if err := WriteArchive(dir, Minimal); err != nil {
+		return err
+	}
+	sections := map[string][]string{
+		"nb": {"er-dette-meg", "bekymret-for-noen", "jobber-med-dette"},
+		"en": {"is-this-me", "worried-about-someone", "professionals"},
+	}
+	for _, lang := range []string{"nb", "en"} {
+		for _, s := range sections[lang][1:] {
+			idx := fmt.Sprintf("---\ntitle: %s\ntranslationKey: %s\nchecked: 2026-11-01\nsources: [ungno]\n---\n", s, s)
+			if err := writeFile(dir, "content/"+lang+"/"+s+"/_index.md", idx); err != nil {
+				return err
+			}
+		}
+	}
+	para := strings.Repeat("Dette er en setning i et avsnitt som skal ligne på ekte innhold. ", 12)
+	for i := 0; i < pages; i++ {
+		lang := []string{"nb", "en"}[i%2]
+		n := i / 2
+		sec := sections[lang][n%3]
+		next := sections[lang][(n+1)%3]
+		body := fmt.Sprintf(`---
+title: "Side %[1]d"
+description: "Generert side %[1]d for ytelsesmåling."
+translationKey: gen-%[1]d
+weight: %[1]d
+checked: 2026-11-01
+sources: [ungno, hfj]
+---
+## Hva handler side %[1]d om?
+
+%[2]s
+
+{{< contact "rosa" >}}
+
+## Hva kan du gjøre?
+
+%[2]s Det varer i {{< fact "reflection_months" >}} måneder.
+
+- [Neste side]({{< ref "%[3]s/gen-%[4]d.md" >}})
+- Ring {{< phone "police" >}}.
+`, n, para, next, (n+1)%(pages/2))
+		if err := writeFile(dir, fmt.Sprintf("content/%s/%s/gen-%d.md", lang, sec, n), body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFile(dir, name, body string) error {
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, []byte(body), 0o644)
+}
+
+// Minimal is the smallest content the templates need: both home pages, a section and a page
+// in each language, the neutral exit page, and the safety and about pages the footer links.
+const Minimal = `
+-- content/nb/_index.md --
+---
+title: Forside
+translationKey: home
+checked: 2026-11-01
+sources: [ungno]
+---
+Hei.
+-- content/en/_index.md --
+---
+title: Home
+translationKey: home
+checked: 2026-11-01
+sources: [ungno]
+---
+Hello.
+-- content/nb/er-dette-meg/_index.md --
+---
+title: Er dette meg?
+translationKey: is-this-me
+checked: 2026-11-01
+sources: [ungno]
+---
+-- content/en/is-this-me/_index.md --
+---
+title: Is this me?
+translationKey: is-this-me
+checked: 2026-11-01
+sources: [ungno]
+---
+-- content/nb/er-dette-meg/fa-hjelp.md --
+---
+title: Få hjelp
+translationKey: get-help
+checked: 2026-11-01
+sources: [udi]
+---
+Ring {{< phone "rosa" >}}. Les [om oss]({{< ref "om.md" >}}).
+-- content/en/is-this-me/get-help.md --
+---
+title: Get help
+translationKey: get-help
+checked: 2026-11-01
+sources: [udi]
+---
+Call {{< phone "rosa" >}}. Read [about us]({{< ref "about.md" >}}).
+-- content/nb/om.md --
+---
+title: Om nettstedet
+translationKey: about
+checked: 2026-11-01
+sources: [site]
+---
+Om.
+-- content/en/about.md --
+---
+title: About
+translationKey: about
+checked: 2026-11-01
+sources: [site]
+---
+About.
+-- content/nb/trygg-bruk.md --
+---
+title: Trygg bruk
+translationKey: safety
+checked: 2026-11-01
+sources: [site]
+---
+Trygt.
+-- content/en/safety.md --
+---
+title: Using this site safely
+translationKey: safety
+checked: 2026-11-01
+sources: [site]
+---
+Safe.
+-- content/nb/vaer.md --
+---
+title: Været
+translationKey: neutral
+layout: neutral
+build:
+  list: never
+---
+Sol.
+-- content/en/weather.md --
+---
+title: Weather
+translationKey: neutral
+layout: neutral
+build:
+  list: never
+---
+Sun.
+`
