@@ -6,13 +6,16 @@ package bundle
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/veiviser/veiviser/internal/tree"
@@ -27,6 +30,12 @@ const (
 //go:embed LES-MEG.txt
 var readme string
 
+// compressors are reused: a new flate.Writer allocates more than a page of the site weighs.
+var compressors = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(nil, flate.DefaultCompression)
+	return fw
+}}
+
 // Zip packs t into a zip whose single top-level folder is named folder. Every entry carries
 // the time modified, so the same tree and time give the same bytes.
 func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error) {
@@ -34,27 +43,52 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 	files[Readme] = []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder).Replace(readme))
 	files[Sums] = sums(files)
 
+	// Compress every file in parallel; the entries are then written in sorted order.
+	paths := files.Paths()
+	compressed := files.Clone()
+	if err := compressed.Transform(func(string) bool { return true }, func(p string, b []byte) ([]byte, error) {
+		var c bytes.Buffer
+		fw := compressors.Get().(*flate.Writer)
+		defer compressors.Put(fw)
+		fw.Reset(&c)
+		if _, err := fw.Write(b); err != nil {
+			return nil, err
+		}
+		if err := fw.Close(); err != nil {
+			return nil, err
+		}
+		return c.Bytes(), nil
+	}); err != nil {
+		return nil, err
+	}
+
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	modified = modified.UTC().Truncate(2 * time.Second)
 	dirs := map[string]bool{}
 	add := func(name string, mode fs.FileMode, body []byte) error {
-		h := &zip.FileHeader{Name: name, Modified: modified, Method: zip.Deflate}
-		if body == nil {
-			h.Method = zip.Store
-		}
+		h := &zip.FileHeader{Name: name, Modified: modified, Method: zip.Store}
+		h.ModifiedDate, h.ModifiedTime = msDosTime(modified) // CreateRaw does not derive them
 		h.SetMode(mode)
-		w, err := zw.CreateHeader(h)
+		var raw []byte
+		if body != nil {
+			h.Method = zip.Deflate
+			h.CRC32 = crc32.ChecksumIEEE(body)
+			h.UncompressedSize64 = uint64(len(body))
+			raw = compressed[strings.TrimPrefix(name, folder+"/")]
+			h.CompressedSize64 = uint64(len(raw))
+		}
+		w, err := zw.CreateRaw(h)
 		if err != nil {
 			return err
 		}
-		_, err = w.Write(body)
+		_, err = w.Write(raw)
 		return err
 	}
 	if err := add(folder+"/", dirMode, nil); err != nil {
 		return nil, err
 	}
-	for _, p := range files.Paths() {
+	for _, p := range paths {
 		if err := addDirs(add, dirs, folder, path.Dir(p)); err != nil {
 			return nil, err
 		}
@@ -93,4 +127,11 @@ func sums(files tree.Tree) []byte {
 		b.WriteString(hex.EncodeToString(h[:]) + "  " + p + "\n")
 	}
 	return b.Bytes()
+}
+
+// msDosTime is t in the date and time fields of a zip entry (two-second resolution).
+func msDosTime(t time.Time) (date, clock uint16) {
+	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
+	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
+	return date, clock
 }

@@ -56,20 +56,25 @@ type Stats struct {
 func Tree(t tree.Tree) (Stats, error) {
 	var st Stats
 	mm := minifier()
-	var buf bytes.Buffer
-	for _, p := range t.Paths() {
-		mt, ok := types[path.Ext(p)]
-		if !ok {
-			continue
+	hasMinifier := func(p string) bool { _, ok := types[path.Ext(p)]; return ok }
+	for p := range t {
+		if hasMinifier(p) {
+			st.Files++
+			st.Before += len(t[p])
 		}
-		buf.Reset()
-		if err := mm.Minify(mt, &buf, bytes.NewReader(t[p])); err != nil {
-			return st, fmt.Errorf("minify %s: %w", p, err)
-		}
-		st.Files++
-		st.Before += len(t[p])
-		st.After += buf.Len()
-		t[p] = bytes.Clone(buf.Bytes())
 	}
-	return st, nil
+	err := t.Transform(hasMinifier, func(p string, b []byte) ([]byte, error) {
+		var buf bytes.Buffer
+		buf.Grow(len(b))
+		if err := mm.Minify(types[path.Ext(p)], &buf, bytes.NewReader(b)); err != nil {
+			return nil, fmt.Errorf("minify %s: %w", p, err)
+		}
+		return buf.Bytes(), nil
+	})
+	for p := range t {
+		if hasMinifier(p) {
+			st.After += len(t[p])
+		}
+	}
+	return st, err
 }

@@ -29,14 +29,13 @@ func Make(t tree.Tree, baseURL string) tree.Tree {
 		}
 	}
 	base := strings.TrimSuffix(baseURL, "/")
-	for _, p := range out.Paths() {
-		switch path.Ext(p) {
-		case ".html":
-			out[p] = links.HTML(out[p], func(e *links.Element) { element(out, p, base, e) }, func(r links.Ref) string { return localURL(out, p, base, r.URL) })
-		case ".css":
-			out[p] = links.CSS(out[p], func(r links.Ref) string { return localURL(out, p, base, r.URL) })
+	rewritable := func(p string) bool { return path.Ext(p) == ".html" || path.Ext(p) == ".css" }
+	out.Transform(rewritable, func(p string, b []byte) ([]byte, error) {
+		if path.Ext(p) == ".css" {
+			return links.CSS(b, func(r links.Ref) string { return localURL(out, p, base, r.URL) }), nil
 		}
-	}
+		return links.HTML(b, func(e *links.Element) { element(out, p, base, e) }, func(r links.Ref) string { return localURL(out, p, base, r.URL) }), nil
+	})
 	return out
 }
 

@@ -56,6 +56,16 @@ func Run(opts Options) (*Result, error) {
 	}
 	step := stepper(log)
 
+	type named struct {
+		name string
+		when time.Time
+	}
+	versioned := make(chan named, 1) // asking git takes a while: ask while Hugo renders
+	go func() {
+		name, when := version.Of(opts.Dir)
+		versioned <- named{name, when}
+	}()
+
 	var site *render.Result
 	if err := step("render", func() (string, error) {
 		var err error
@@ -90,6 +100,23 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
+	// Write the web tree beside public/ while the offline bundle is made; it is swapped in
+	// only when everything else has succeeded.
+	type staging struct {
+		staged *publish.Staged
+		err    error
+	}
+	staged := make(chan staging, 1)
+	go func() {
+		s, err := publish.Stage(opts.Public, web)
+		staged <- staging{s, err}
+	}()
+	discard := func() {
+		if s := <-staged; s.staged != nil {
+			s.staged.Discard()
+		}
+	}
+
 	var off tree.Tree
 	if err := step("offline", func() (string, error) {
 		off = offline.Make(web, site.BaseURL)
@@ -100,13 +127,15 @@ func Run(opts Options) (*Result, error) {
 	if err := step("validate", func() (string, error) {
 		return "every link resolves to a file in the bundle", validate.Offline(off)
 	}); err != nil {
+		discard()
 		return nil, err
 	}
 
 	res := &Result{Web: web, Offline: off}
 	var zipData []byte
 	if err := step("pack", func() (string, error) {
-		name, when := version.Of(opts.Dir)
+		v := <-versioned
+		name, when := v.name, v.when
 		res.Version = name
 		folder := "veiviser-offline-" + name
 		var err error
@@ -119,17 +148,24 @@ func Run(opts Options) (*Result, error) {
 		res.ZipSize = len(zipData)
 		return fmt.Sprintf("%d files, %s", len(off)+2, kib(len(zipData))), nil
 	}); err != nil {
+		discard()
 		return nil, err
 	}
 
 	if err := step("write", func() (string, error) {
+		s := <-staged
+		if s.err != nil {
+			return "", s.err
+		}
 		if err := publish.File(res.ZipPath, zipData); err != nil {
+			s.staged.Discard()
 			return "", err
 		}
 		if err := removeOtherZips(opts.Dist, res.ZipPath); err != nil {
+			s.staged.Discard()
 			return "", err
 		}
-		if err := publish.Dir(opts.Public, web); err != nil {
+		if err := s.staged.Commit(); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%s (%d files, %s)", opts.Public, len(web), kib(web.Size())), nil

@@ -45,29 +45,70 @@ func File(name string, data []byte) error {
 
 // Dir replaces folder dir with the files of t.
 func Dir(dir string, t tree.Tree) error {
-	dir = filepath.Clean(dir)
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	s, err := Stage(dir, t)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp) // after the swap it holds the previous output
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	return s.Commit()
+}
+
+// Staged is a folder written beside the folder it is to replace.
+type Staged struct {
+	tmp, dir string
+}
+
+// Stage writes the files of t into a new folder beside dir, to be swapped in by Commit or
+// removed by Discard. Files are written in parallel: creating many small files is slow on
+// some disks.
+func Stage(dir string, t tree.Tree) (*Staged, error) {
+	dir = filepath.Clean(dir)
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	s := &Staged{tmp: tmp, dir: dir}
+	if err := s.write(t); err != nil {
+		s.Discard()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Staged) write(t tree.Tree) error {
+	if err := os.Chmod(s.tmp, 0o755); err != nil {
 		return err
 	}
-	for _, p := range t.Paths() {
-		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(name, t[p], 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", filepath.Join(dir, p), err)
+	paths := t.Paths()
+	made := map[string]bool{}
+	for _, p := range paths {
+		if d := filepath.Dir(filepath.FromSlash(p)); d != "." && !made[d] {
+			if err := os.MkdirAll(filepath.Join(s.tmp, d), 0o755); err != nil {
+				return err
+			}
+			made[d] = true
 		}
 	}
-	return swap(tmp, dir)
+	return tree.Each(paths, func(p string) error {
+		if err := os.WriteFile(filepath.Join(s.tmp, filepath.FromSlash(p)), t[p], 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(s.dir, p), err)
+		}
+		return nil
+	})
+}
+
+// Commit swaps the staged folder in and removes the previous one.
+func (s *Staged) Commit() error {
+	defer os.RemoveAll(s.tmp) // after the swap it holds the previous output
+	return swap(s.tmp, s.dir)
+}
+
+// Discard removes the staged folder, leaving dir as it was.
+func (s *Staged) Discard() {
+	os.RemoveAll(s.tmp)
 }
 
 // swap puts folder tmp in the place of dir, leaving the old dir's files at tmp.

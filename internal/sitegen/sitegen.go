@@ -91,7 +91,8 @@ func Generate(from, dir string, pages int) error {
 		lang := []string{"nb", "en"}[i%2]
 		n := i / 2
 		sec := sections[lang][n%3]
-		next := sections[lang][(n+1)%3]
+		m := (n + 1) % (pages / 2) // the page this one links to
+		next := sections[lang][m%3]
 		body := fmt.Sprintf(`---
 title: "Side %[1]d"
 description: "Generert side %[1]d for ytelsesmåling."
@@ -112,7 +113,7 @@ sources: [ungno, hfj]
 
 - [Neste side]({{< ref "%[3]s/gen-%[4]d.md" >}})
 - Ring {{< phone "police" >}}.
-`, n, para, next, (n+1)%(pages/2))
+`, n, para, next, m)
 		if err := writeFile(dir, fmt.Sprintf("content/%s/%s/gen-%d.md", lang, sec, n), body); err != nil {
 			return err
 		}

@@ -45,9 +45,14 @@ var blockedJS = []string{"fetch(", "XMLHttpRequest", "new Worker(", "SharedWorke
 
 // Offline checks tree t, returning an *Error listing every problem, or nil.
 func Offline(t tree.Tree) error {
-	var probs []Problem
-	for _, p := range t.Paths() {
-		add := func(link, reason string) { probs = append(probs, Problem{p, link, reason}) }
+	paths := t.Paths()
+	found := make([][]Problem, len(paths)) // per file, so files can be checked in parallel
+	idx := make(map[string]int, len(paths))
+	for i, p := range paths {
+		idx[p] = i
+	}
+	tree.Each(paths, func(p string) error {
+		add := func(link, reason string) { found[idx[p]] = append(found[idx[p]], Problem{p, link, reason}) }
 		switch path.Ext(p) {
 		case ".html":
 			links.HTML(t[p], func(e *links.Element) {
@@ -89,6 +94,11 @@ func Offline(t tree.Tree) error {
 				}
 			}
 		}
+		return nil
+	})
+	var probs []Problem
+	for _, f := range found {
+		probs = append(probs, f...)
 	}
 	if len(probs) > 0 {
 		return &Error{probs}
