@@ -1,0 +1,163 @@
+package browsertest
+
+import (
+	"archive/zip"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/veiviser/veiviser/internal/pipeline"
+	"github.com/veiviser/veiviser/internal/sitegen"
+)
+
+// built is the real site, built once for every test in this package.
+var built struct {
+	public  string // the web site
+	bundle  string // the unzipped offline bundle's top folder
+	pages   []string
+	cleanup func()
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "veiviser-browser-")
+	if err != nil {
+		panic(err)
+	}
+	res, err := pipeline.Run(pipeline.Options{Dir: sitegen.Root(), Public: filepath.Join(dir, "public"), Dist: filepath.Join(dir, "dist")})
+	if err != nil {
+		panic("building the site: " + err.Error())
+	}
+	built.public = filepath.Join(dir, "public")
+	built.bundle, err = unzip(res.ZipPath, filepath.Join(dir, "unzipped"))
+	if err != nil {
+		panic(err)
+	}
+	for p := range res.Offline {
+		if strings.HasSuffix(p, ".html") {
+			built.pages = append(built.pages, p)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// unzip extracts the zip into dir and returns its one top-level folder.
+func unzip(name, dir string) (string, error) {
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		return "", err
+	}
+	defer zr.Close()
+	top := ""
+	for _, f := range zr.File {
+		target := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if f.FileInfo().IsDir() {
+			if top == "" {
+				top = target
+			}
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return "", err
+			}
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return "", err
+		}
+		out, err := os.Create(target)
+		if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(out, rc)
+		rc.Close()
+		out.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return top, nil
+}
+
+// serve serves the web site on a free port of 127.0.0.1 for the length of the test.
+func serve(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.FileServer(http.Dir(built.public))}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// TestOfflineBundleWorksFromDisk opens the unzipped bundle's index.html over file:// and every
+// page reachable from it: no console error, no failed or outside request, no folder link.
+func TestOfflineBundleWorksFromDisk(t *testing.T) {
+	tab := New(t).NewTab(t)
+	root := "file://" + filepath.ToSlash(built.bundle) + "/"
+	visited := map[string]bool{}
+	Crawl(t, tab, root+"index.html", root, func(p Page) {
+		rel := strings.TrimPrefix(p.URL, root)
+		visited[rel] = true
+		checkEvents(t, rel, p.Events, root)
+		for _, l := range p.Links {
+			if !strings.HasPrefix(l, "file://") {
+				continue
+			}
+			target := withoutFragment(l)
+			if strings.HasSuffix(target, "/") {
+				t.Errorf("%s: link to a folder: %s", rel, l)
+				continue
+			}
+			if !strings.HasPrefix(target, root) {
+				t.Errorf("%s: link outside the bundle: %s", rel, l)
+				continue
+			}
+			fi, err := os.Stat(strings.TrimPrefix(target, "file://"))
+			if err != nil || fi.IsDir() {
+				t.Errorf("%s: link to %s, which is not a file in the bundle", rel, l)
+			}
+		}
+	})
+	for _, p := range built.pages {
+		if !visited[p] && !strings.HasSuffix(p, "404.html") {
+			t.Errorf("%s cannot be reached from index.html", p)
+		}
+	}
+}
+
+// TestWebSiteWorksOverHTTP crawls the web site served on 127.0.0.1 with the same checks.
+func TestWebSiteWorksOverHTTP(t *testing.T) {
+	tab := New(t).NewTab(t)
+	root := serve(t)
+	n := Crawl(t, tab, root, root, func(p Page) {
+		checkEvents(t, strings.TrimPrefix(p.URL, root), p.Events, root)
+	})
+	// Every page but the two 404 pages and the two neutral exit pages (which only the offline
+	// bundle links to) is reachable from the home page.
+	if n < len(built.pages)-4 {
+		t.Errorf("reached %d pages of %d", n, len(built.pages))
+	}
+}
+
+// checkEvents fails the test for console errors, failed requests and requests outside root.
+func checkEvents(t *testing.T, page string, ev Events, root string) {
+	t.Helper()
+	for _, c := range ev.Console {
+		t.Errorf("%s: %s", page, c)
+	}
+	for _, f := range ev.Failed {
+		t.Errorf("%s: failed to load %s", page, f)
+	}
+	for _, r := range ev.Requests {
+		if !strings.HasPrefix(r, root) && !strings.HasPrefix(r, "data:") {
+			t.Errorf("%s: requested %s, outside the site", page, r)
+		}
+	}
+}
