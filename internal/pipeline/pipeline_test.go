@@ -41,7 +41,7 @@ func TestOfflineLinksAreRelativeFilePaths(t *testing.T) {
 		pages++
 		links.Walk(b, func(e *links.Element, r links.Ref) {
 			u := r.URL
-			if u == "" || strings.HasPrefix(u, "#") || strings.HasPrefix(u, "tel:") || strings.HasPrefix(u, "mailto:") {
+			if u == "" || strings.HasPrefix(u, "#") || strings.HasPrefix(u, "tel:") || strings.HasPrefix(u, "mailto:") || strings.HasPrefix(u, "data:") {
 				return
 			}
 			if strings.Contains(u, "://") || strings.HasPrefix(u, "/") {
