@@ -249,3 +249,30 @@ func snapshot(t *testing.T, dir string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+func TestRealContentIsReproducible(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	var zips [2][]byte
+	for i := range zips {
+		dir := t.TempDir()
+		res, err := pipeline.Run(pipeline.Options{Dir: sitetest.Root(), Public: filepath.Join(dir, "public"), Dist: filepath.Join(dir, "dist")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if zips[i], err = os.ReadFile(res.ZipPath); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(zips[0], zips[1]) {
+		t.Fatal("two builds of the real content gave different zips")
+	}
+}
+
+func TestShortcodeInHeadingWithoutIDFailsNamingTheFile(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	sitetest.Write(t, dir, "-- content/nb/om.md --\n---\ntitle: Om\ntranslationKey: about\nchecked: 2026-11-01\nsources: [site]\n---\nTekst.\n\n## Under {{< fact \"age_adult\" >}} år\n")
+	_, err := build(t, dir)
+	if err == nil || !strings.Contains(err.Error(), "content/nb/om.md:9:") || !strings.Contains(err.Error(), "{#some-id}") {
+		t.Fatalf("error = %v, want it to name content/nb/om.md:9 and ask for an id", err)
+	}
+}

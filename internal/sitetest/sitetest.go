@@ -11,6 +11,9 @@ import (
 // Minimal is the smallest content the templates need; see sitegen.Minimal.
 const Minimal = sitegen.Minimal
 
+// Root is the repository's root folder.
+func Root() string { return sitegen.Root() }
+
 // New returns a temporary project with the repository's configuration and templates and the
 // files of archive (a txtar text: "-- content/nb/_index.md --" and so on).
 func New(t testing.TB, archive string) string {
