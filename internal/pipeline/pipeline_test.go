@@ -276,3 +276,37 @@ func TestShortcodeInHeadingWithoutIDFailsNamingTheFile(t *testing.T) {
 		t.Fatalf("error = %v, want it to name content/nb/om.md:9 and ask for an id", err)
 	}
 }
+
+func TestStaticFilesArePublishedMinified(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	sitetest.Write(t, dir, "-- static/extra/print.css --\nbody {\n  color: black;\n}\n-- static/files/note.txt --\nkeep me\n")
+	res := mustBuild(t, dir)
+	for _, tr := range []map[string][]byte{res.Web, res.Offline} {
+		if got := string(tr["extra/print.css"]); got != "body{color:#000}" {
+			t.Errorf("static CSS = %q, want it minified", got)
+		}
+		if got := string(tr["files/note.txt"]); got != "keep me\n" {
+			t.Errorf("static text file = %q", got)
+		}
+	}
+}
+
+func TestMissingLayoutFailsTheBuild(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	if err := os.Remove(filepath.Join(dir, "layouts", "page.html")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := build(t, dir)
+	if err == nil || !strings.Contains(err.Error(), `found no layout file for "html" for kind "page"`) {
+		t.Fatalf("error = %v, want it to say which layout is missing", err)
+	}
+}
+
+func TestTemplateErrorNamesTheTemplateAndLine(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	sitetest.Write(t, dir, "-- layouts/page.html --\n{{ define \"main\" }}\n<h1>{{ .Title }</h1>\n{{ end }}\n")
+	_, err := build(t, dir)
+	if err == nil || !strings.HasPrefix(err.Error(), "layouts/page.html:2:") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error = %v, want one line starting with layouts/page.html:2:", err)
+	}
+}

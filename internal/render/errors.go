@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/gohugoio/hugo/common/herrors"
@@ -20,6 +21,9 @@ func describe(dir string, err error, log *bytes.Buffer) error {
 				return errors.New(strings.ReplaceAll(strings.TrimSpace(msg), dir+string(filepath.Separator), ""))
 			}
 		}
+	}
+	if m := templateErr.FindStringSubmatch(firstLine(innermost(err))); m != nil {
+		return fmt.Errorf("layouts/%s:%s: %s", m[1], m[2], m[3])
 	}
 	var fe herrors.FileError
 	if errors.As(err, &fe) {
@@ -38,6 +42,10 @@ func describe(dir string, err error, log *bytes.Buffer) error {
 	msg = strings.ReplaceAll(msg, dir+string(filepath.Separator), "")
 	return errors.New(msg)
 }
+
+// templateErr matches Go template errors, which name the template and line at fault more
+// precisely than the position Hugo attaches (often the base template that includes it).
+var templateErr = regexp.MustCompile(`template: ([^:\s]+\.html):(\d+)(?::\d+)?: (.*)$`)
 
 // innermost is the message of the deepest error that is not itself a position wrapper.
 func innermost(err error) string {

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -94,6 +95,15 @@ func Site(opts Options) (*Result, error) {
 	}
 
 	res := &Result{Files: out, BaseURL: configs.Base.BaseURL, Pages: map[string]int{}, Warnings: warnings(dir, &log)}
+	for _, w := range res.Warnings {
+		// Hugo skips pages it has no template for; for us that is a broken build.
+		if strings.HasPrefix(w, "found no layout file") {
+			return nil, fmt.Errorf("layouts: %s", strings.SplitN(w, ":", 2)[0])
+		}
+	}
+	if err := copyStatic(dir, out); err != nil {
+		return nil, err
+	}
 	for _, s := range sites.Sites {
 		lang := s.Language().Lang
 		res.Languages = append(res.Languages, lang)
@@ -113,4 +123,28 @@ func environ() []string {
 	}
 	sort.Strings(env)
 	return env
+}
+
+// copyStatic copies the files of the project's static/ folder into the site, as the hugo
+// command does (Hugo's Build leaves that to its command line). Rendered files win.
+func copyStatic(dir string, out afero.Fs) error {
+	root := filepath.Join(dir, "static")
+	if _, err := os.Stat(root); err != nil {
+		return nil
+	}
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		target := "/" + filepath.ToSlash(rel)
+		if exists, _ := afero.Exists(out, target); exists {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("static/%s: %w", filepath.ToSlash(rel), err)
+		}
+		return afero.WriteFile(out, target, b, 0o644)
+	})
 }
