@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/internal/bundle"
+	"github.com/veiviser/veiviser/internal/check"
 	"github.com/veiviser/veiviser/internal/minifier"
 	"github.com/veiviser/veiviser/internal/offline"
 	"github.com/veiviser/veiviser/internal/publish"
@@ -83,6 +84,26 @@ func Run(opts Options) (*Result, error) {
 	}
 	for _, w := range site.Warnings {
 		fmt.Fprintf(log, "  warning: %s\n", w)
+	}
+
+	if err := step("check", func() (string, error) {
+		findings := check.Content(site.Content, site.Data, CheckConfig(site.Params, time.Now()))
+		var errs []string
+		warnings := 0
+		for _, f := range findings {
+			if f.Severity == check.Error {
+				errs = append(errs, f.String())
+			} else {
+				warnings++
+				fmt.Fprintf(log, "  %s\n", f)
+			}
+		}
+		if len(errs) > 0 {
+			return "", fmt.Errorf("%s\n  %s", errs[0], strings.Join(errs[1:], "\n  "))
+		}
+		return fmt.Sprintf("%d content pages, %d warnings", len(site.Content), warnings), nil
+	}); err != nil {
+		return nil, err
 	}
 
 	var web tree.Tree
@@ -209,4 +230,20 @@ func stepper(log io.Writer) func(name string, fn func() (string, error)) error {
 
 func kib(n int) string {
 	return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+}
+
+// CheckConfig reads the limits of the content checks from the site's params.
+func CheckConfig(params map[string]any, now time.Time) check.Config {
+	months := func(key string) int {
+		switch v := params[strings.ToLower(key)].(type) {
+		case int:
+			return v
+		case int64:
+			return int(v)
+		case float64:
+			return int(v)
+		}
+		return 0
+	}
+	return check.Config{Now: now, WarnMonths: months("checkedWarnMonths"), ErrorMonths: months("checkedErrorMonths")}
 }

@@ -310,3 +310,47 @@ func TestTemplateErrorNamesTheTemplateAndLine(t *testing.T) {
 		t.Fatalf("error = %v, want one line starting with layouts/page.html:2:", err)
 	}
 }
+
+func TestContentRulesFailTheBuildNamingEachFile(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	sitetest.Write(t, dir, `
+-- content/nb/om.md --
+---
+title: Om
+translationKey: about
+checked: 2026-11-01
+---
+Uten kilder.
+-- content/en/about.md --
+---
+title: About
+translationKey: about
+sources: [site]
+---
+No date.
+-- content/nb/trygg-bruk.md --
+---
+title: Trygg bruk
+translationKey: safety
+checked: 2026-11-01
+sources: [site]
+---
+Ring ROSA på 22 33 11 60.
+`)
+	_, err := build(t, dir)
+	if err == nil {
+		t.Fatal("build succeeded")
+	}
+	for _, want := range []string{
+		"content/en/about.md:1: error: no checked date",
+		"content/nb/om.md:1: error: no sources",
+		`content/nb/trygg-bruk.md:7: error: phone number "22 33 11 60"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if _, statErr := os.Stat(filepath.Join(dir, "public")); statErr == nil {
+		t.Errorf("public/ was written although the content check failed")
+	}
+}

@@ -42,6 +42,25 @@ type Result struct {
 	Languages []string
 	// Warnings holds what Hugo warned about, one line each.
 	Warnings []string
+	// Content lists every page that comes from a file in content/, in every language.
+	Content []Page
+	// Data is the project's data/ folder as Hugo read it.
+	Data map[string]any
+	// Params are the site's params from the configuration, keys in lower case.
+	Params map[string]any
+}
+
+// Page is what the content checks need to know of one content page.
+type Page struct {
+	File           string         // relative to the project, e.g. "content/nb/om.md"
+	Lang, Kind     string         // "nb", "page"
+	Title          string         //
+	TranslationKey string         //
+	Params         map[string]any // front matter, keys in lower case
+	Body           string         // the Markdown after the front matter
+	BodyLine       int            // the line of File where Body starts
+	Translations   []string       // the languages this page is translated into
+	Permalink      string         // the page's URL path
 }
 
 // Site builds the project in opts.Dir into memory. Errors name the file (relative to Dir) and
@@ -109,6 +128,29 @@ func Site(opts Options) (*Result, error) {
 		res.Languages = append(res.Languages, lang)
 		res.Pages[lang] = len(s.RegularPages())
 	}
+	res.Data = sites.Data()
+	res.Params = sites.Sites[0].Params()
+	for _, p := range sites.Pages() {
+		if p.File() == nil {
+			continue
+		}
+		cp := Page{
+			File:           relative(dir, p.File().Filename()),
+			Lang:           p.Lang(),
+			Kind:           p.Kind(),
+			Title:          p.Title(),
+			TranslationKey: p.TranslationKey(),
+			Params:         p.Params(),
+			Body:           p.RawContent(),
+			Permalink:      p.RelPermalink(),
+		}
+		for _, t := range p.Translations() {
+			cp.Translations = append(cp.Translations, t.Lang())
+		}
+		cp.BodyLine = bodyLine(p.File().Filename(), cp.Body)
+		res.Content = append(res.Content, cp)
+	}
+	sort.Slice(res.Content, func(i, j int) bool { return res.Content[i].File < res.Content[j].File })
 	return res, nil
 }
 
@@ -147,4 +189,17 @@ func copyStatic(dir string, out afero.Fs) error {
 		}
 		return afero.WriteFile(out, target, b, 0o644)
 	})
+}
+
+// bodyLine is the line of file name on which body starts (1 when it cannot tell).
+func bodyLine(name, body string) int {
+	src, err := os.ReadFile(name)
+	if err != nil || body == "" {
+		return 1
+	}
+	i := strings.Index(string(src), body)
+	if i < 0 {
+		return 1
+	}
+	return 1 + strings.Count(string(src[:i]), "\n")
 }

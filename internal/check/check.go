@@ -1,0 +1,193 @@
+// Package check holds the rules every content page must pass, judged on Hugo's own page model:
+// front matter names its sources (ids in data/sources.yaml) and when the page was last checked,
+// and no phone number or e-mail address is typed into a page body (they live once, in
+// data/contacts.yaml, and pages use them through shortcodes). Errors stop a build; warnings
+// are reported.
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/internal/render"
+)
+
+// Severity says whether a finding stops a build.
+type Severity int
+
+const (
+	Warning Severity = iota
+	Error
+)
+
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
+}
+
+// Finding is one broken rule, at a file and, where known, a line.
+type Finding struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line,omitempty"`
+	Severity Severity `json:"-"`
+	Rule     string   `json:"rule"`
+	Message  string   `json:"message"`
+}
+
+func (f Finding) String() string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Severity, f.Message)
+	}
+	return fmt.Sprintf("%s: %s: %s", f.File, f.Severity, f.Message)
+}
+
+// Config holds the limits of the rules.
+type Config struct {
+	Now         time.Time // the day the check runs
+	WarnMonths  int       // a page checked longer ago than this warns (default 12)
+	ErrorMonths int       // ... and longer ago than this is an error (default 24)
+}
+
+// Content checks every content page and returns the findings, errors first, each group by file.
+func Content(pages []render.Page, data map[string]any, cfg Config) []Finding {
+	if cfg.WarnMonths == 0 {
+		cfg.WarnMonths = 12
+	}
+	if cfg.ErrorMonths == 0 {
+		cfg.ErrorMonths = 24
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	sources, _ := data["sources"].(map[string]any)
+	phones := phonePatterns(data)
+	var out []Finding
+	for _, p := range pages {
+		out = append(out, frontMatter(p, sources, cfg)...)
+		out = append(out, typedContacts(p, phones)...)
+	}
+	Sort(out)
+	return out
+}
+
+// Sort orders findings: errors before warnings, then by file and line.
+func Sort(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if a.Severity != b.Severity {
+			return int(b.Severity) - int(a.Severity)
+		}
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+}
+
+func frontMatter(p render.Page, sources map[string]any, cfg Config) []Finding {
+	var out []Finding
+	add := func(sev Severity, rule, format string, args ...any) {
+		out = append(out, Finding{File: p.File, Line: 1, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...)})
+	}
+	ids := stringList(p.Params["sources"])
+	if len(ids) == 0 {
+		add(Error, "sources", "no sources in the front matter (sources: [id, …] from data/sources.yaml)")
+	}
+	for _, id := range ids {
+		if _, ok := sources[id]; !ok {
+			add(Error, "sources", "unknown source %q: not in data/sources.yaml", id)
+		}
+	}
+	checked, ok := date(p.Params["checked"])
+	switch {
+	case p.Params["checked"] == nil:
+		add(Error, "checked", "no checked date in the front matter (checked: YYYY-MM-DD)")
+	case !ok:
+		add(Error, "checked", "checked is not a date (YYYY-MM-DD): %v", p.Params["checked"])
+	case checked.After(cfg.Now):
+		add(Error, "checked", "checked date %s is in the future", checked.Format(time.DateOnly))
+	case checked.Before(cfg.Now.AddDate(0, -cfg.ErrorMonths, 0)):
+		add(Error, "checked", "last checked %s, more than %d months ago", checked.Format(time.DateOnly), cfg.ErrorMonths)
+	case checked.Before(cfg.Now.AddDate(0, -cfg.WarnMonths, 0)):
+		add(Warning, "checked", "last checked %s, more than %d months ago", checked.Format(time.DateOnly), cfg.WarnMonths)
+	}
+	return out
+}
+
+var (
+	email = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	// Norwegian numbers as people write them: 22331160, 22 33 11 60, 800 40 008, +47 …
+	norwegian = `(\+47[ ]?)?(\d{8}|\d{2} \d{2} \d{2} \d{2}|\d{3} \d{2} \d{3})`
+)
+
+// phonePatterns matches the numbers of data/contacts.yaml however they are spaced, and any
+// eight-digit Norwegian number.
+func phonePatterns(data map[string]any) *regexp.Regexp {
+	alts := []string{norwegian}
+	contacts, _ := data["contacts"].(map[string]any)
+	for _, c := range contacts {
+		m, _ := c.(map[string]any)
+		phone, _ := m["phone"].(string)
+		var digits []string
+		for _, r := range phone {
+			if r >= '0' && r <= '9' {
+				digits = append(digits, string(r))
+			}
+		}
+		if len(digits) > 0 {
+			alts = append(alts, strings.Join(digits, `[ .-]?`))
+		}
+	}
+	slices.Sort(alts[1:])
+	return regexp.MustCompile(`(^|[^\d\w])(` + strings.Join(alts, "|") + `)($|[^\d\w])`)
+}
+
+func typedContacts(p render.Page, phones *regexp.Regexp) []Finding {
+	var out []Finding
+	line := func(i int) int { return p.BodyLine + strings.Count(p.Body[:i], "\n") }
+	for _, m := range phones.FindAllStringSubmatchIndex(p.Body, -1) {
+		number := p.Body[m[4]:m[5]]
+		out = append(out, Finding{File: p.File, Line: line(m[4]), Severity: Error, Rule: "typed-contact",
+			Message: fmt.Sprintf("phone number %q typed into the page: use {{< phone \"id\" >}} with a contact from data/contacts.yaml", number)})
+	}
+	for _, m := range email.FindAllStringIndex(p.Body, -1) {
+		out = append(out, Finding{File: p.File, Line: line(m[0]), Severity: Error, Rule: "typed-contact",
+			Message: fmt.Sprintf("e-mail address %q typed into the page: use {{< email \"id\" >}} with a contact from data/contacts.yaml", p.Body[m[0]:m[1]])})
+	}
+	return out
+}
+
+// stringList reads a front matter list of strings.
+func stringList(v any) []string {
+	switch v := v.(type) {
+	case []string:
+		return v
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, fmt.Sprint(x))
+		}
+		return out
+	case string:
+		if v != "" {
+			return []string{v}
+		}
+	}
+	return nil
+}
+
+// date reads a front matter date, as YAML or TOML gives it.
+func date(v any) (time.Time, bool) {
+	switch v := v.(type) {
+	case time.Time:
+		return v, true
+	case string:
+		t, err := time.Parse(time.DateOnly, v)
+		return t, err == nil
+	}
+	return time.Time{}, false
+}

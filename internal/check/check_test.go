@@ -1,0 +1,76 @@
+package check
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/veiviser/veiviser/internal/render"
+)
+
+var data = map[string]any{
+	"sources":  map[string]any{"udi": map[string]any{}},
+	"contacts": map[string]any{"rosa": map[string]any{"phone": "22 33 11 60"}, "emergency": map[string]any{"phone": "112"}},
+}
+
+var now = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+func page(params map[string]any, body string) render.Page {
+	p := render.Page{File: "content/nb/x.md", Params: map[string]any{"sources": []any{"udi"}, "checked": now.AddDate(0, -1, 0)}, Body: body, BodyLine: 6}
+	for k, v := range params {
+		if v == nil {
+			delete(p.Params, k)
+		} else {
+			p.Params[k] = v
+		}
+	}
+	return p
+}
+
+func TestContent(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page render.Page
+		want string // "" for no finding
+	}{
+		{"good page", page(nil, "Ring {{< phone \"rosa\" >}} i dag. Det skjedde i 2017 og 2018, 546 saker."), ""},
+		{"no sources", page(map[string]any{"sources": nil}, ""), "content/nb/x.md:1: error: no sources"},
+		{"empty sources", page(map[string]any{"sources": []any{}}, ""), "error: no sources"},
+		{"unknown source", page(map[string]any{"sources": []any{"udi", "nope"}}, ""), `error: unknown source "nope"`},
+		{"no checked", page(map[string]any{"checked": nil}, ""), "error: no checked date"},
+		{"bad checked", page(map[string]any{"checked": "i går"}, ""), "error: checked is not a date"},
+		{"checked as text", page(map[string]any{"checked": "2026-10-01"}, ""), ""},
+		{"old checked warns", page(map[string]any{"checked": now.AddDate(0, -13, 0)}, ""), "warning: last checked"},
+		{"very old checked fails", page(map[string]any{"checked": now.AddDate(0, -25, 0)}, ""), "error: last checked"},
+		{"future checked", page(map[string]any{"checked": now.AddDate(0, 1, 0)}, ""), "error: checked date"},
+		{"typed contact number", page(nil, "Tekst.\n\nRing 22 33 11 60 nå."), `content/nb/x.md:8: error: phone number "22 33 11 60"`},
+		{"typed number other spacing", page(nil, "Ring 22331160."), `phone number "22331160"`},
+		{"typed short number", page(nil, "Ring 112!"), `phone number "112"`},
+		{"typed unknown number", page(nil, "Ring 98 76 54 32."), `phone number "98 76 54 32"`},
+		{"typed e-mail", page(nil, "Skriv til\nhjelp@example.org."), `content/nb/x.md:7: error: e-mail address "hjelp@example.org"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Content([]render.Page{tc.page}, data, Config{Now: now})
+			if tc.want == "" {
+				if len(got) > 0 {
+					t.Fatalf("unexpected findings: %v", got)
+				}
+				return
+			}
+			if len(got) == 0 || !strings.Contains(got[0].String(), tc.want) {
+				t.Fatalf("findings = %v, want one containing %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestErrorsComeBeforeWarnings(t *testing.T) {
+	old := page(map[string]any{"checked": now.AddDate(0, -13, 0)}, "")
+	old.File = "content/a.md"
+	bad := page(map[string]any{"sources": nil}, "")
+	bad.File = "content/z.md"
+	got := Content([]render.Page{old, bad}, data, Config{Now: now})
+	if len(got) != 2 || got[0].Severity != Error || got[1].Severity != Warning {
+		t.Fatalf("order = %v", got)
+	}
+}
