@@ -1,7 +1,8 @@
 // Command veiviser-bench measures the full Veiviser build (both variants, validation and zip)
 // against plain Hugo (`hugo --minify` through Hugo's commands package) on the same content: the
 // real content of the repository and a generated site of 1,000 pages. It prints the median of
-// each and their ratio, and exits 1 when the ratio is over the target. Run it in the repository's
+// each and their ratio, and the page weights of the real content; it exits 1 when the ratio is
+// over the target or a page over its budget. Run it in the repository's
 // root folder (make bench does).
 package main
 
@@ -33,6 +34,14 @@ func main() {
 	check(sitegen.Generate(root, generated, *pages))
 
 	failed := false
+	res, err := pipeline.Run(pipeline.Options{Dir: root, Public: filepath.Join(tmp, "budget", "public"), Dist: filepath.Join(tmp, "budget", "dist")})
+	check(err)
+	fmt.Printf("page weight: %s\n", res.Budget)
+	for _, over := range res.Budget.Over() {
+		fmt.Printf("OVER BUDGET: %s\n", over)
+		failed = true
+	}
+
 	for _, site := range []struct{ name, dir string }{
 		{"real content", root},
 		{fmt.Sprintf("generated, %d pages", *pages), generated},

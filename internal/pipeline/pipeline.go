@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/veiviser/veiviser/internal/budget"
 	"github.com/veiviser/veiviser/internal/bundle"
 	"github.com/veiviser/veiviser/internal/check"
 	"github.com/veiviser/veiviser/internal/minifier"
@@ -41,6 +42,7 @@ type Result struct {
 	ZipSHA256    string
 	ZipSize      int
 	Version      string
+	Budget       budget.Report // what the web pages weigh, gzipped
 }
 
 // Run builds the project. On error nothing has been written.
@@ -138,6 +140,10 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 
+	res := &Result{Web: web}
+	weighed := make(chan budget.Report, 1) // weighing gzips every page: do it alongside
+	go func() { weighed <- budget.Weigh(web, "index.html") }()
+
 	var off tree.Tree
 	if err := step("offline", func() (string, error) {
 		off = offline.Make(web, site.BaseURL)
@@ -152,7 +158,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	res := &Result{Web: web, Offline: off}
+	res.Offline = off
 	var zipData []byte
 	if err := step("pack", func() (string, error) {
 		v := <-versioned
@@ -194,6 +200,11 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	fmt.Fprintf(log, "zip     %s  %s  sha256 %s\n", res.ZipPath, kib(res.ZipSize), res.ZipSHA256)
+	res.Budget = <-weighed
+	fmt.Fprintf(log, "budget  %s\n", res.Budget)
+	for _, over := range res.Budget.Over() {
+		fmt.Fprintf(log, "  warning: %s\n", over)
+	}
 	return res, nil
 }
 
