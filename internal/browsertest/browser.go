@@ -146,17 +146,42 @@ func (b *Browser) NewTab(t testing.TB) *Tab {
 	return tab
 }
 
+// Timeout bounds every action in a tab, so that a missing element fails a test instead of
+// hanging it.
+const Timeout = 15 * time.Second
+
 // Open loads url, waits until the page has loaded and its scripts have run, and returns
 // what happened while it loaded.
 func (tab *Tab) Open(url string) (Events, error) {
 	tab.Reset()
-	err := chromedp.Do(tab.Ctx, chromedp.Navigate(url), chromedp.WaitReady("body"), chromedp.Sleep(50*time.Millisecond))
+	err := tab.Do(chromedp.Navigate(url), chromedp.WaitReady("body"), chromedp.Sleep(50*time.Millisecond))
 	return tab.Events(), err
 }
 
-// Do runs chromedp actions in the tab.
+// Do runs chromedp actions in the tab, within Timeout.
 func (tab *Tab) Do(actions ...chromedp.Action[chromedp.Void]) error {
-	return chromedp.Do(tab.Ctx, actions...)
+	ctx, cancel := context.WithTimeout(tab.Ctx, Timeout)
+	defer cancel()
+	return chromedp.Do(ctx, actions...)
+}
+
+// Run runs one action in the tab and returns its value, within Timeout.
+func Run[T any](tab *Tab, a chromedp.Action[T]) (T, error) {
+	ctx, cancel := context.WithTimeout(tab.Ctx, Timeout)
+	defer cancel()
+	return chromedp.Run(ctx, a)
+}
+
+// Eval evaluates JavaScript in the tab and decodes its result, within Timeout.
+func Eval[T any](tab *Tab, expr string, opts ...chromedp.EvaluateOption) (T, error) {
+	return Run(tab, chromedp.Evaluate[T](expr, opts...))
+}
+
+// Call sends a DevTools protocol command to the tab, within Timeout.
+func Call[P, R any](tab *Tab, cmd cdp.Command[P, R], params P) (R, error) {
+	ctx, cancel := context.WithTimeout(tab.Ctx, Timeout)
+	defer cancel()
+	return chromedp.Call(ctx, cmd, params)
 }
 
 // Events returns what happened since the last Reset.
@@ -176,5 +201,5 @@ func (tab *Tab) Reset() {
 
 // Links returns the absolute URLs of every link (a[href]) on the current page.
 func (tab *Tab) Links() ([]string, error) {
-	return chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("a[href]"), a => a.href)`))
+	return Eval[[]string](tab, `Array.from(document.querySelectorAll("a[href]"), a => a.href)`)
 }

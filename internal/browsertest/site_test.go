@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -16,10 +17,10 @@ import (
 
 // built is the real site, built once for every test in this package.
 var built struct {
-	public  string // the web site
-	bundle  string // the unzipped offline bundle's top folder
-	pages   []string
-	cleanup func()
+	public string // the web site
+	bundle string // the unzipped offline bundle's top folder
+	pages  []string
+	data   map[string]any // data/ as Hugo read it
 }
 
 func TestMain(m *testing.M) {
@@ -32,6 +33,7 @@ func TestMain(m *testing.M) {
 		panic("building the site: " + err.Error())
 	}
 	built.public = filepath.Join(dir, "public")
+	built.data = res.Data
 	built.bundle, err = unzip(res.ZipPath, filepath.Join(dir, "unzipped"))
 	if err != nil {
 		panic(err)
@@ -41,6 +43,7 @@ func TestMain(m *testing.M) {
 			built.pages = append(built.pages, p)
 		}
 	}
+	sort.Strings(built.pages)
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

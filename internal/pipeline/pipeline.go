@@ -42,7 +42,8 @@ type Result struct {
 	ZipSHA256    string
 	ZipSize      int
 	Version      string
-	Budget       budget.Report // what the web pages weigh, gzipped
+	Budget       budget.Report  // what the web pages weigh, gzipped
+	Data         map[string]any // the project's data/ as Hugo read it
 }
 
 // Run builds the project. On error nothing has been written.
@@ -140,7 +141,7 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 
-	res := &Result{Web: web}
+	res := &Result{Web: web, Data: site.Data}
 	weighed := make(chan budget.Report, 1) // weighing gzips every page: do it alongside
 	go func() { weighed <- budget.Weigh(web, "index.html") }()
 

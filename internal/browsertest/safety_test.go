@@ -1,0 +1,368 @@
+package browsertest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/veiviser/veiviser/internal/sitegen"
+)
+
+// neutralPages are the exit destinations of the offline bundle: on purpose they look like
+// nothing but a weather page, without the site's header, numbers or exit button.
+var neutralPages = map[string]bool{"vaer/index.html": true, "en/weather/index.html": true}
+
+// variant is one way a reader gets the site.
+type variant struct {
+	name string
+	root string // URL of the site's root folder
+	exit string // where the quick exit leads (a prefix)
+}
+
+// url is the address of page p (a path in the built tree) in this variant.
+func (v variant) url(p string) string {
+	if v.name == "web" {
+		return v.root + strings.TrimSuffix(p, "index.html")
+	}
+	return v.root + p
+}
+
+func variants(t *testing.T) []variant {
+	return []variant{
+		{"web", serve(t), "https://www.yr.no/"},
+		{"offline", "file://" + filepath.ToSlash(built.bundle) + "/", ""},
+	}
+}
+
+// readerPages are every built page but the neutral exit pages.
+func readerPages() []string {
+	var out []string
+	for _, p := range built.pages {
+		if !neutralPages[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// tel is the tel: link the site must give for contact id, derived from data/contacts.yaml.
+func tel(t *testing.T, id string) string {
+	contacts, _ := built.data["contacts"].(map[string]any)
+	c, _ := contacts[id].(map[string]any)
+	phone, _ := c["phone"].(string)
+	if phone == "" {
+		t.Fatalf("no phone for contact %s in data/contacts.yaml", id)
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, phone)
+	if len(digits) == 8 {
+		return "tel:+47" + digits
+	}
+	return "tel:" + digits
+}
+
+type pageFacts struct {
+	Lang, Dir      string
+	H1s            int
+	FirstFocusable string
+	ExitHref       string
+	Tels           []string
+	SkipLink       bool
+	Sources        bool
+	Checked        bool
+	SafetyLink     bool
+	Landmarks      []string
+}
+
+const factsJS = `(() => {
+  const focusable = document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
+  const exit = document.querySelector('.exit-button');
+  return {
+    Lang: document.documentElement.lang,
+    Dir: document.documentElement.dir,
+    H1s: document.querySelectorAll('h1').length,
+    FirstFocusable: focusable.length ? focusable[0].className : '',
+    ExitHref: exit ? exit.href : '',
+    Tels: Array.from(document.querySelectorAll('.emergency a[href^="tel:"]'), a => a.getAttribute('href')),
+    SkipLink: !!document.querySelector('a.skip-link[href="#main"]') && !!document.getElementById('main'),
+    Sources: !!document.querySelector('.sources li'),
+    Checked: !!document.querySelector('.sources time[datetime]'),
+    SafetyLink: Array.from(document.querySelectorAll('footer a')).some(a => /trygg-bruk|safety/.test(a.href)),
+    Landmarks: Array.from(document.querySelectorAll('header, nav, main, footer, aside'), e => e.tagName.toLowerCase()),
+  };
+})()`
+
+// TestEveryPageHasItsSafetyParts: the exit button first, the emergency strip with the numbers
+// of data/contacts.yaml, a skip link, sources and a checked date, lang, one h1, landmarks.
+func TestEveryPageHasItsSafetyParts(t *testing.T) {
+	tab := New(t).NewTab(t)
+	want := []string{tel(t, "emergency"), tel(t, "police"), tel(t, "rosa")}
+	for _, v := range variants(t) {
+		for _, p := range readerPages() {
+			if _, err := tab.Open(v.url(p)); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Eval[pageFacts](tab, factsJS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			where := v.name + " " + p
+			wantLang := "nb-NO"
+			if strings.HasPrefix(p, "en/") {
+				wantLang = "en-GB"
+			}
+			if f.Lang != wantLang || f.Dir != "ltr" {
+				t.Errorf("%s: lang=%q dir=%q, want %q ltr", where, f.Lang, f.Dir, wantLang)
+			}
+			if f.H1s != 1 {
+				t.Errorf("%s: %d h1 elements", where, f.H1s)
+			}
+			if !strings.Contains(f.FirstFocusable, "exit-button") {
+				t.Errorf("%s: the first thing to focus is %q, not the exit button", where, f.FirstFocusable)
+			}
+			if f.ExitHref == "" || (v.exit != "" && f.ExitHref != v.exit) || (v.exit == "" && !neutralPages[strings.TrimPrefix(f.ExitHref, v.root)]) {
+				t.Errorf("%s: exit button leads to %q", where, f.ExitHref)
+			}
+			if strings.Join(f.Tels, " ") != strings.Join(want, " ") {
+				t.Errorf("%s: emergency strip has %v, want %v", where, f.Tels, want)
+			}
+			if !f.SkipLink || !f.SafetyLink {
+				t.Errorf("%s: skip link %v, footer link to the safety page %v", where, f.SkipLink, f.SafetyLink)
+			}
+			if !strings.HasSuffix(p, "404.html") && (!f.Sources || !f.Checked) {
+				t.Errorf("%s: sources shown %v, checked date shown %v", where, f.Sources, f.Checked)
+			}
+			for _, lm := range []string{"header", "main", "footer", "aside"} {
+				if !strings.Contains(" "+strings.Join(f.Landmarks, " ")+" ", " "+lm+" ") {
+					t.Errorf("%s: no <%s> landmark", where, lm)
+				}
+			}
+		}
+	}
+}
+
+type axeResult struct {
+	Violations []struct {
+		ID    string
+		Help  string
+		Nodes []struct{ Target []string }
+	}
+}
+
+// TestNoWCAGViolations runs axe-core (from node_modules) for WCAG 2.1 A and AA on every page.
+func TestNoWCAGViolations(t *testing.T) {
+	axe, err := os.ReadFile(filepath.Join(sitegen.Root(), "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core is not installed (make test runs npm ci): %v", err)
+	}
+	tab := New(t).NewTab(t)
+	for _, v := range variants(t) {
+		for _, p := range built.pages {
+			if _, err := tab.Open(v.url(p)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Eval[chromedp.Void](tab, string(axe)); err != nil {
+				t.Fatalf("loading axe-core: %v", err)
+			}
+			res, err := Eval[axeResult](tab,
+				`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})`,
+				chromedp.EvalAwaitPromise)
+			if err != nil {
+				t.Fatalf("%s %s: running axe-core: %v", v.name, p, err)
+			}
+			for _, vi := range res.Violations {
+				var where []string
+				for _, n := range vi.Nodes {
+					where = append(where, strings.Join(n.Target, " "))
+				}
+				t.Errorf("%s %s: %s (%s) at %s", v.name, p, vi.ID, vi.Help, strings.Join(where, ", "))
+			}
+		}
+	}
+}
+
+// TestNarrowScreens: at 320 CSS pixels wide (a small phone, or 1280 px at 400 % zoom) no page
+// scrolls sideways.
+func TestNarrowScreens(t *testing.T) {
+	tab := New(t).NewTab(t)
+	if err := tab.Do(chromedp.EmulateViewport(320, 640)); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range variants(t) {
+		for _, p := range built.pages {
+			if _, err := tab.Open(v.url(p)); err != nil {
+				t.Fatal(err)
+			}
+			w, err := Eval[[]int](tab, `[document.documentElement.scrollWidth, window.innerWidth]`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w[0] > w[1] {
+				t.Errorf("%s %s: %d px wide in a %d px window: it scrolls sideways", v.name, p, w[0], w[1])
+			}
+			if dir := os.Getenv("VEIVISER_SCREENSHOTS"); dir != "" && v.name == "offline" {
+				shot, err := Run(tab, chromedp.FullScreenshot(90))
+				if err == nil {
+					os.WriteFile(filepath.Join(dir, strings.ReplaceAll(p, "/", "_")+".jpg"), shot, 0o644)
+				}
+			}
+		}
+	}
+}
+
+// TestReadingNeedsNoJavaScript: with scripts off, every page shows its text, the emergency
+// numbers and an exit link that leaves.
+func TestReadingNeedsNoJavaScript(t *testing.T) {
+	tab := New(t).NewTab(t)
+	if _, err := Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range variants(t) {
+		for _, p := range readerPages() {
+			if _, err := tab.Open(v.url(p)); err != nil {
+				t.Fatal(err)
+			}
+			// DevTools evaluation runs even with the page's scripts off.
+			got, err := Eval[[]int](tab, `[
+				document.querySelector('main').innerText.trim().length,
+				document.querySelectorAll('.emergency a[href^="tel:"]').length,
+				document.querySelectorAll('a.exit-button[href]').length,
+				getComputedStyle(document.querySelector('main')).display === 'none' ? 0 : 1]`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0] < 40 || got[1] != 3 || got[2] != 1 || got[3] != 1 {
+				t.Errorf("%s %s without JavaScript: text %d chars, %d numbers, %d exit links, main shown %d", v.name, p, got[0], got[1], got[2], got[3])
+			}
+		}
+	}
+}
+
+// key sends one real key press (down and up) to the page.
+func key(tab *Tab, k, code string, vk int64, modifiers int64, text string) error {
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		p := input.DispatchKeyEventParams{Type: typ, Key: k, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk, Modifiers: modifiers}
+		if typ == input.DispatchKeyEventTypeKeyDown {
+			p.Text = text
+		}
+		if _, err := Call(tab, input.DispatchKeyEvent, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func shift(tab *Tab) error { return key(tab, "Shift", "ShiftLeft", 16, 8, "") }
+
+// shiftA presses Shift, then A while Shift is held, then lets go of both.
+func shiftA(tab *Tab) error {
+	steps := []input.DispatchKeyEventParams{
+		{Type: input.DispatchKeyEventTypeRawKeyDown, Key: "Shift", Code: "ShiftLeft", WindowsVirtualKeyCode: 16, Modifiers: 8},
+		{Type: input.DispatchKeyEventTypeKeyDown, Key: "A", Code: "KeyA", WindowsVirtualKeyCode: 65, Modifiers: 8, Text: "A"},
+		{Type: input.DispatchKeyEventTypeKeyUp, Key: "A", Code: "KeyA", WindowsVirtualKeyCode: 65, Modifiers: 8},
+		{Type: input.DispatchKeyEventTypeKeyUp, Key: "Shift", Code: "ShiftLeft", WindowsVirtualKeyCode: 16},
+	}
+	for _, s := range steps {
+		if _, err := Call(tab, input.DispatchKeyEvent, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// location waits briefly and returns the tab's address.
+func location(t *testing.T, tab *Tab) string {
+	t.Helper()
+	time.Sleep(300 * time.Millisecond)
+	u, err := Run(tab, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// left reports whether the tab left page for the exit destination of v.
+func left(v variant, page, now string) bool {
+	if now == page {
+		return false
+	}
+	if v.exit != "" {
+		return strings.HasPrefix(now, v.exit) || strings.HasPrefix(now, "chrome-error:") // no network here
+	}
+	return neutralPages[strings.TrimPrefix(now, v.root)]
+}
+
+// TestQuickExit: the button and three presses of Shift leave the page for the neutral
+// destination, and Back does not return; Shift held for a capital letter does not leave;
+// a screen reader is told how many presses remain.
+func TestQuickExit(t *testing.T) {
+	b := New(t)
+	for _, v := range variants(t) {
+		for _, p := range []string{"index.html", "en/is-this-me/get-help/index.html"} {
+			page := v.url(p)
+			t.Run(v.name+" "+p, func(t *testing.T) {
+				for _, how := range []string{"click", "shift"} {
+					tab := b.NewTab(t)
+					if _, err := tab.Open(page); err != nil {
+						t.Fatal(err)
+					}
+					if how == "click" {
+						if err := tab.Do(chromedp.Click(".exit-button")); err != nil {
+							t.Fatal(err)
+						}
+					} else {
+						for i := 0; i < 3; i++ {
+							if err := shift(tab); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+					now := location(t, tab)
+					if !left(v, page, now) {
+						t.Fatalf("%s: still at %s", how, now)
+					}
+					_ = tab.Do(chromedp.NavigateBack())
+					if back := location(t, tab); back == page {
+						t.Errorf("%s: Back returned to the page", how)
+					}
+				}
+
+				tab := b.NewTab(t)
+				if _, err := tab.Open(page); err != nil {
+					t.Fatal(err)
+				}
+				for i := 0; i < 3; i++ {
+					if err := shiftA(tab); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if now := location(t, tab); now != page {
+					t.Errorf("Shift+A three times left the page for %s", now)
+				}
+				if err := shift(tab); err != nil {
+					t.Fatal(err)
+				}
+				status, err := Run(tab, chromedp.TextContent("#exit-status"))
+				if err != nil || !strings.Contains(status, "2") {
+					t.Errorf("after one Shift the screen reader hears %q, want the presses left (2)", status)
+				}
+				if err := key(tab, "Tab", "Tab", 9, 0, ""); err != nil {
+					t.Fatal(err)
+				}
+				focused, err := Eval[string](tab, `document.activeElement.className`)
+				if err != nil || !strings.Contains(focused, "exit-button") {
+					t.Errorf("the first Tab focuses %q, not the exit button", focused)
+				}
+			})
+		}
+	}
+}
