@@ -3,6 +3,8 @@ GO      ?= go
 BIN     := bin/veiviser
 SOURCES := $(shell find cmd internal -name '*.go' -not -name '*_test.go') go.mod go.sum
 
+NPM     := node_modules/.package-lock.json
+
 .PHONY: all build serve test check bench clean
 
 all: build
@@ -10,22 +12,27 @@ all: build
 $(BIN): $(SOURCES)
 	$(GO) build -o $(BIN) ./cmd/veiviser
 
+# JavaScript packages (search, and axe-core for the accessibility tests), from package-lock.json.
+$(NPM): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 # The web site in public/ and the offline zip in dist/.
-build: $(BIN)
+build: $(BIN) $(NPM)
 	./$(BIN) build
 
 # A local preview on http://127.0.0.1:1313/ that reloads on every change.
 serve: $(BIN)
 	./$(BIN) serve
 
-# Every test: the Go tests (integration tests build small sites; one runs the real binary).
-test:
+# Every test: the Go tests (integration tests build small sites, one runs the real binary,
+# browser tests drive Chromium over http:// and file://).
+test: $(NPM)
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
 # Build time against plain Hugo, on the real content and on a generated site of 1,000 pages.
-bench: $(BIN)
+bench: $(BIN) $(NPM)
 	$(GO) run ./cmd/veiviser-bench
 
 clean:
-	rm -rf public dist bin
+	rm -rf public dist bin node_modules
