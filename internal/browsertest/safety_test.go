@@ -13,9 +13,29 @@ import (
 	"github.com/veiviser/veiviser/internal/sitegen"
 )
 
-// neutralPages are the exit destinations of the offline bundle: on purpose they look like
-// nothing but a weather page, without the site's header, numbers or exit button.
-var neutralPages = map[string]bool{"vaer/index.html": true, "en/weather/index.html": true}
+// isNeutral reports whether p is an exit destination of the offline bundle: on purpose such a
+// page looks like nothing but a weather page, without the site's header, numbers or exit.
+func isNeutral(p string) bool {
+	return p == "vaer/index.html" || strings.HasSuffix(p, "weather/index.html")
+}
+
+// locales are the site's languages with the lang and dir their pages must declare.
+var locales = map[string][2]string{
+	"nb": {"nb-NO", "ltr"}, "en": {"en-GB", "ltr"}, "nn": {"nn-NO", "ltr"}, "pl": {"pl-PL", "ltr"},
+	"lt": {"lt-LT", "ltr"}, "ro": {"ro-RO", "ltr"}, "bg": {"bg-BG", "ltr"}, "uk": {"uk-UA", "ltr"},
+	"ru": {"ru-RU", "ltr"}, "th": {"th-TH", "ltr"}, "fil": {"fil-PH", "ltr"}, "es": {"es-ES", "ltr"},
+	"fr": {"fr-FR", "ltr"}, "ar": {"ar", "rtl"},
+}
+
+// languageOf is the language of page p, from its first folder.
+func languageOf(p string) string {
+	if first, _, ok := strings.Cut(p, "/"); ok {
+		if _, known := locales[first]; known {
+			return first
+		}
+	}
+	return "nb"
+}
 
 // variant is one way a reader gets the site.
 type variant struct {
@@ -43,7 +63,7 @@ func variants(t *testing.T) []variant {
 func readerPages() []string {
 	var out []string
 	for _, p := range built.pages {
-		if !neutralPages[p] {
+		if !isNeutral(p) {
 			out = append(out, p)
 		}
 	}
@@ -105,7 +125,7 @@ const factsJS = `(() => {
 // of data/contacts.yaml, a skip link, sources and a checked date, lang, one h1, landmarks.
 func TestEveryPageHasItsSafetyParts(t *testing.T) {
 	tab := New(t).NewTab(t)
-	want := []string{tel(t, "emergency"), tel(t, "police"), tel(t, "rosa")}
+	wantTels := []string{tel(t, "emergency"), tel(t, "police"), tel(t, "rosa")}
 	for _, v := range variants(t) {
 		for _, p := range readerPages() {
 			if _, err := tab.Open(v.url(p)); err != nil {
@@ -116,12 +136,9 @@ func TestEveryPageHasItsSafetyParts(t *testing.T) {
 				t.Fatal(err)
 			}
 			where := v.name + " " + p
-			wantLang := "nb-NO"
-			if strings.HasPrefix(p, "en/") {
-				wantLang = "en-GB"
-			}
-			if f.Lang != wantLang || f.Dir != "ltr" {
-				t.Errorf("%s: lang=%q dir=%q, want %q ltr", where, f.Lang, f.Dir, wantLang)
+			want := locales[languageOf(p)]
+			if f.Lang != want[0] || f.Dir != want[1] {
+				t.Errorf("%s: lang=%q dir=%q, want %q %q", where, f.Lang, f.Dir, want[0], want[1])
 			}
 			if f.H1s != 1 {
 				t.Errorf("%s: %d h1 elements", where, f.H1s)
@@ -129,11 +146,11 @@ func TestEveryPageHasItsSafetyParts(t *testing.T) {
 			if !strings.Contains(f.FirstFocusable, "exit-button") {
 				t.Errorf("%s: the first thing to focus is %q, not the exit button", where, f.FirstFocusable)
 			}
-			if f.ExitHref == "" || (v.exit != "" && f.ExitHref != v.exit) || (v.exit == "" && !neutralPages[strings.TrimPrefix(f.ExitHref, v.root)]) {
+			if f.ExitHref == "" || (v.exit != "" && f.ExitHref != v.exit) || (v.exit == "" && !isNeutral(strings.TrimPrefix(f.ExitHref, v.root))) {
 				t.Errorf("%s: exit button leads to %q", where, f.ExitHref)
 			}
-			if strings.Join(f.Tels, " ") != strings.Join(want, " ") {
-				t.Errorf("%s: emergency strip has %v, want %v", where, f.Tels, want)
+			if strings.Join(f.Tels, " ") != strings.Join(wantTels, " ") {
+				t.Errorf("%s: emergency strip has %v, want %v", where, f.Tels, wantTels)
 			}
 			if !f.SkipLink || !f.SafetyLink {
 				t.Errorf("%s: skip link %v, footer link to the safety page %v", where, f.SkipLink, f.SafetyLink)
@@ -298,7 +315,7 @@ func left(v variant, page, now string) bool {
 	if v.exit != "" {
 		return strings.HasPrefix(now, v.exit) || strings.HasPrefix(now, "chrome-error:") // no network here
 	}
-	return neutralPages[strings.TrimPrefix(now, v.root)]
+	return isNeutral(strings.TrimPrefix(now, v.root))
 }
 
 // TestQuickExit: the button and three presses of Shift leave the page for the neutral

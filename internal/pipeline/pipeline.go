@@ -20,6 +20,7 @@ import (
 	"github.com/veiviser/veiviser/internal/minifier"
 	"github.com/veiviser/veiviser/internal/offline"
 	"github.com/veiviser/veiviser/internal/publish"
+	"github.com/veiviser/veiviser/internal/qr"
 	"github.com/veiviser/veiviser/internal/render"
 	"github.com/veiviser/veiviser/internal/tree"
 	"github.com/veiviser/veiviser/internal/validate"
@@ -113,6 +114,11 @@ func Run(opts Options) (*Result, error) {
 	if err := step("minify", func() (string, error) {
 		var err error
 		if web, err = tree.FromFs(site.Files); err != nil {
+			return "", err
+		}
+		// QR codes are drawn into the pages first, so their SVG is minified with them.
+		isHTML := func(p string) bool { return strings.HasSuffix(p, ".html") }
+		if err := web.Transform(isHTML, func(p string, b []byte) ([]byte, error) { return qr.Draw(b) }); err != nil {
 			return "", err
 		}
 		st, err := minifier.Tree(web)

@@ -1,0 +1,119 @@
+package browsertest
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/page"
+)
+
+// sheetLanguages are the 14 languages of the emergency sheets, with the text direction each
+// must have.
+var sheetLanguages = map[string]string{
+	"nb": "ltr", "nn": "ltr", "en": "ltr", "pl": "ltr", "lt": "ltr", "ro": "ltr", "bg": "ltr",
+	"uk": "ltr", "ru": "ltr", "th": "ltr", "fil": "ltr", "es": "ltr", "fr": "ltr", "ar": "rtl",
+}
+
+// sheetPath is where the sheet of lang is in the built tree.
+func sheetPath(lang string) string {
+	switch lang {
+	case "nb":
+		return "nodark/index.html"
+	case "en":
+		return "en/sheet/index.html"
+	}
+	return lang + "/sheet/index.html"
+}
+
+// pdfPages counts the pages of a PDF that Chromium made.
+func pdfPages(pdf []byte) int {
+	return len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
+}
+
+// printA4 prints the tab's page as Chromium prints it for a person choosing A4.
+func printA4(tab *Tab) ([]byte, error) {
+	res, err := Call(tab, page.PrintToPDF, page.PrintToPDFParams{
+		PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: new(true), PrintBackground: new(false),
+	})
+	return res.Data, err
+}
+
+// TestEmergencySheets: every sheet exists in both variants with the right lang and dir,
+// shows every number of data/contacts.yaml it lists, and prints on exactly one A4 page.
+func TestEmergencySheets(t *testing.T) {
+	tab := New(t).NewTab(t)
+	numbers := []string{}
+	for _, id := range []string{"emergency", "police", "rosa", "alarmtelefonen", "stottesenter", "hope_for_justice", "iom"} {
+		numbers = append(numbers, tel(t, id))
+	}
+	for _, v := range variants(t) {
+		for lang, dir := range sheetLanguages {
+			p := sheetPath(lang)
+			where := v.name + " " + p
+			if _, err := tab.Open(v.url(p)); err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			got, err := Eval[[]string](tab, `[document.documentElement.lang, document.documentElement.dir,
+				Array.from(document.querySelectorAll('.sheet-contacts a[href^="tel:"]'), a => a.getAttribute('href')).join(' '),
+				document.querySelector('.sheet .qr svg path') ? 'qr' : '']`)
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			if !strings.HasPrefix(got[0], lang) || got[1] != dir {
+				t.Errorf("%s: lang=%q dir=%q, want %s %s", where, got[0], got[1], lang, dir)
+			}
+			if got[2] != strings.Join(numbers, " ") {
+				t.Errorf("%s: numbers %s, want %s", where, got[2], strings.Join(numbers, " "))
+			}
+			if got[3] != "qr" {
+				t.Errorf("%s: no QR code", where)
+			}
+			pdf, err := printA4(tab)
+			if err != nil {
+				t.Fatalf("%s: printing: %v", where, err)
+			}
+			if n := pdfPages(pdf); n != 1 {
+				t.Errorf("%s prints on %d pages, want 1", where, n)
+			}
+			if dir := os.Getenv("VEIVISER_SCREENSHOTS"); dir != "" && v.name == "offline" {
+				os.WriteFile(filepath.Join(dir, "sheet-"+lang+".pdf"), pdf, 0o644)
+			}
+		}
+	}
+}
+
+// TestLanguagesPageLinksEverySheet: the Languages / Språk page links all 14 sheets, each
+// named in its own language.
+func TestLanguagesPageLinksEverySheet(t *testing.T) {
+	tab := New(t).NewTab(t)
+	for _, v := range variants(t) {
+		for _, p := range []string{"sprak/index.html", "en/languages/index.html"} {
+			if _, err := tab.Open(v.url(p)); err != nil {
+				t.Fatal(err)
+			}
+			links, err := Eval[[][]string](tab, `Array.from(document.querySelectorAll('.language-list a'), a => [a.getAttribute('hreflang'), a.lang, a.href])`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, l := range links {
+				seen[l[0]] = true
+				if !strings.HasPrefix(l[1], l[0]) {
+					t.Errorf("%s %s: link to %s has lang %q", v.name, p, l[0], l[1])
+				}
+				if want := sheetPath(l[0]); !strings.HasSuffix(l[2], strings.TrimSuffix(want, "index.html")) && !strings.HasSuffix(l[2], want) {
+					t.Errorf("%s %s: link for %s goes to %s", v.name, p, l[0], l[2])
+				}
+			}
+			for lang := range sheetLanguages {
+				if !seen[lang] {
+					t.Errorf("%s %s: no link to the %s sheet", v.name, p, lang)
+				}
+			}
+		}
+	}
+}
+
