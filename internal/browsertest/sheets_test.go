@@ -117,3 +117,44 @@ func TestLanguagesPageLinksEverySheet(t *testing.T) {
 	}
 }
 
+// TestSheetPDFs: beside every sheet, in both variants, is its PDF: one A4 page, linked from the
+// sheet, with fonts that draw Thai and Arabic.
+func TestSheetPDFs(t *testing.T) {
+	tab := New(t).NewTab(t)
+	for _, v := range variants(t) {
+		for lang := range sheetLanguages {
+			p := sheetPath(lang)
+			name := strings.TrimSuffix(p, "index.html") + "veiviser-" + lang + ".pdf"
+			for variant, files := range map[string]map[string][]byte{"web": built.web, "offline": built.off} {
+				if variant != v.name {
+					continue
+				}
+				pdf := files[name]
+				if pdf == nil {
+					t.Errorf("%s: no %s", v.name, name)
+					continue
+				}
+				if n := pdfPages(pdf); n != 1 {
+					t.Errorf("%s %s has %d pages", v.name, name, n)
+				}
+				fonts := strings.Join(regexp.MustCompile(`/BaseFont\s*/[A-Z]{6}\+([A-Za-z-]+)`).FindAllString(string(pdf), -1), " ")
+				if lang == "th" && !strings.Contains(fonts, "Thai") {
+					t.Errorf("%s: no Thai font embedded (%s)", name, fonts)
+				}
+				if lang == "ar" && !regexp.MustCompile(`Arab|Naskh|Kufi|DejaVuSans`).MatchString(fonts) {
+					t.Errorf("%s: no font with Arabic letters embedded (%s)", name, fonts)
+				}
+			}
+			if _, err := tab.Open(v.url(p)); err != nil {
+				t.Fatal(err)
+			}
+			link, err := Eval[[]string](tab, `(() => { const a = document.querySelector('a.sheet-pdf'); return a ? [a.href, a.hidden ? 'hidden' : 'shown'] : ['', ''] })()`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasSuffix(link[0], "veiviser-"+lang+".pdf") || link[1] != "shown" {
+				t.Errorf("%s %s: PDF link %v", v.name, p, link)
+			}
+		}
+	}
+}

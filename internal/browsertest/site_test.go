@@ -21,6 +21,8 @@ var built struct {
 	bundle string // the unzipped offline bundle's top folder
 	pages  []string
 	data   map[string]any // data/ as Hugo read it
+	web    map[string][]byte
+	off    map[string][]byte
 }
 
 func TestMain(m *testing.M) {
@@ -34,6 +36,7 @@ func TestMain(m *testing.M) {
 	}
 	built.public = filepath.Join(dir, "public")
 	built.data = res.Data
+	built.web, built.off = res.Web, res.Offline
 	built.bundle, err = unzip(res.ZipPath, filepath.Join(dir, "unzipped"))
 	if err != nil {
 		panic(err)

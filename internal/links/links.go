@@ -45,6 +45,15 @@ type Element struct {
 	Attrs []*Attr
 }
 
+// Set gives the element attribute key with value val, adding it when it has none.
+func (e *Element) Set(key, val string) {
+	if a := e.Get(key); a != nil {
+		a.Set(val)
+		return
+	}
+	e.Attrs = append(e.Attrs, &Attr{Key: key, Val: val, changed: true})
+}
+
 // Get returns the attribute named key, or nil.
 func (e *Element) Get(key string) *Attr {
 	for _, a := range e.Attrs {

@@ -19,6 +19,7 @@ import (
 	"github.com/veiviser/veiviser/internal/check"
 	"github.com/veiviser/veiviser/internal/minifier"
 	"github.com/veiviser/veiviser/internal/offline"
+	"github.com/veiviser/veiviser/internal/pdf"
 	"github.com/veiviser/veiviser/internal/publish"
 	"github.com/veiviser/veiviser/internal/qr"
 	"github.com/veiviser/veiviser/internal/render"
@@ -130,6 +131,20 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
+	v := <-versioned
+	if err := step("pdf", func() (string, error) {
+		r, err := pdf.Sheets(web, v.when)
+		if err != nil {
+			return "", err
+		}
+		if r.Skipped != "" {
+			return r.Skipped, nil
+		}
+		return fmt.Sprintf("%d sheets printed, %d from the cache", r.Printed, r.Cached), nil
+	}); err != nil {
+		return nil, err
+	}
+
 	// Write the web tree beside public/ while the offline bundle is made; it is swapped in
 	// only when everything else has succeeded.
 	type staging struct {
@@ -168,7 +183,6 @@ func Run(opts Options) (*Result, error) {
 	res.Offline = off
 	var zipData []byte
 	if err := step("pack", func() (string, error) {
-		v := <-versioned
 		name, when := v.name, v.when
 		res.Version = name
 		folder := "veiviser-offline-" + name

@@ -13,6 +13,7 @@ import (
 
 	"github.com/veiviser/veiviser/internal/links"
 	"github.com/veiviser/veiviser/internal/pipeline"
+	"github.com/veiviser/veiviser/internal/sitegen"
 	"github.com/veiviser/veiviser/internal/sitetest"
 )
 
@@ -352,5 +353,41 @@ Ring ROSA på 22 33 11 60.
 	}
 	if _, statErr := os.Stat(filepath.Join(dir, "public")); statErr == nil {
 		t.Errorf("public/ was written although the content check failed")
+	}
+}
+
+func TestChangingANumberChangesEverySheet(t *testing.T) {
+	dir := t.TempDir()
+	if err := sitegen.CopyProject(sitetest.Root(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS(filepath.Join(sitetest.Root(), "content"))); err != nil {
+		t.Fatal(err)
+	}
+	contacts := filepath.Join(dir, "data", "contacts.yaml")
+	b, err := os.ReadFile(contacts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(b), `phone: "22 33 11 60"`, `phone: "22 99 88 77"`, 1)
+	if changed == string(b) {
+		t.Fatal("ROSA's number is not in data/contacts.yaml as expected")
+	}
+	os.WriteFile(contacts, []byte(changed), 0o644)
+	t.Setenv("PATH", t.TempDir()) // no Chromium: the HTML is what this test reads
+	t.Setenv("CHROMIUM", "")
+	res := mustBuild(t, dir)
+	sheets := 0
+	for p, page := range res.Web {
+		if !bytes.Contains(page, []byte("class=sheet-contacts")) {
+			continue
+		}
+		sheets++
+		if !bytes.Contains(page, []byte("tel:+4722998877")) || !bytes.Contains(page, []byte("22 99 88 77")) || bytes.Contains(page, []byte("22 33 11 60")) {
+			t.Errorf("%s does not show the new number only", p)
+		}
+	}
+	if sheets != 14 {
+		t.Errorf("found %d sheets, want 14", sheets)
 	}
 }
