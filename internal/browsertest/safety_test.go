@@ -383,3 +383,32 @@ func TestQuickExit(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesPrintCleanly: in print, no page shows its exit button, skip link, navigation or
+// footer, and the emergency numbers are there as text.
+func TestPagesPrintCleanly(t *testing.T) {
+	tab := New(t).NewTab(t)
+	if _, err := Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	v := variants(t)[1]
+	for _, p := range readerPages() {
+		if _, err := tab.Open(v.url(p)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Eval[[]string](tab, `(() => {
+			const shown = Array.from(document.querySelectorAll('.exit, .skip-link, nav, .site-footer'))
+				.filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName);
+			return [shown.join(' '), document.body.innerText];
+		})()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0] != "" {
+			t.Errorf("%s prints %s", p, got[0])
+		}
+		if !strings.Contains(got[1], "112") {
+			t.Errorf("%s prints without the emergency number", p)
+		}
+	}
+}
