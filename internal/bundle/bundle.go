@@ -46,7 +46,7 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 	// Compress every file in parallel; the entries are then written in sorted order.
 	paths := files.Paths()
 	compressed := files.Clone()
-	if err := compressed.Transform(func(string) bool { return true }, func(p string, b []byte) ([]byte, error) {
+	if err := compressed.Transform(deflated, func(p string, b []byte) ([]byte, error) {
 		var c bytes.Buffer
 		fw := compressors.Get().(*flate.Writer)
 		defer compressors.Put(fw)
@@ -73,6 +73,9 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 		var raw []byte
 		if body != nil {
 			h.Method = zip.Deflate
+			if !deflated(strings.TrimPrefix(name, folder+"/")) {
+				h.Method = zip.Store
+			}
 			h.CRC32 = crc32.ChecksumIEEE(body)
 			h.UncompressedSize64 = uint64(len(body))
 			raw = compressed[strings.TrimPrefix(name, folder+"/")]
@@ -100,6 +103,16 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// deflated reports whether a file is worth compressing: formats that are compressed already
+// (PDF, images, fonts, archives) are stored as they are.
+func deflated(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".woff", ".woff2", ".zip", ".gz":
+		return false
+	}
+	return true
 }
 
 const (

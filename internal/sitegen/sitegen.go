@@ -101,7 +101,7 @@ weight: %[1]d
 checked: 2026-11-01
 sources: [ungno, hfj]
 ---
-## Hva handler side %[1]d om?
+## Hva handler denne siden om?
 
 %[2]s
 
@@ -111,10 +111,10 @@ sources: [ungno, hfj]
 
 %[2]s Det varer i {{< fact "reflection_months" >}} måneder.
 
-- [Neste side]({{< ref "%[3]s/gen-%[4]d.md" >}})
+- [Neste side]({{< ref "%[3]s/gen-%04[4]d.md" >}})
 - Ring {{< phone "police" >}}.
 `, n, para, next, m)
-		if err := writeFile(dir, fmt.Sprintf("content/%s/%s/gen-%d.md", lang, sec, n), body); err != nil {
+		if err := writeFile(dir, fmt.Sprintf("content/%s/%s/gen-%04d.md", lang, sec, n), body); err != nil {
 			return err
 		}
 	}
