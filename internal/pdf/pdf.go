@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/veiviser/veiviser/internal/links"
+	"github.com/veiviser/veiviser/internal/publish"
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
@@ -75,9 +76,8 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 		for p, b := range printed {
 			pdfs[p] = b
 			res.Printed++
-			if err := os.MkdirAll(cache, 0o755); err == nil {
-				os.WriteFile(filepath.Join(cache, key(t, p, exe)+".pdf"), b, 0o644)
-			}
+			// Written whole or not at all: builds running side by side share the cache.
+			publish.File(filepath.Join(cache, key(t, p, exe)+".pdf"), b)
 		}
 	}
 	for p, name := range wanted {
