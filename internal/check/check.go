@@ -30,11 +30,14 @@ func (s Severity) String() string {
 	return "warning"
 }
 
+// MarshalText writes the severity as "error" or "warning", in JSON reports.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
 // Finding is one broken rule, at a file and, where known, a line.
 type Finding struct {
 	File     string   `json:"file"`
 	Line     int      `json:"line,omitempty"`
-	Severity Severity `json:"-"`
+	Severity Severity `json:"severity"`
 	Rule     string   `json:"rule"`
 	Message  string   `json:"message"`
 }
@@ -51,10 +54,14 @@ type Config struct {
 	Now         time.Time // the day the check runs
 	WarnMonths  int       // a page checked longer ago than this warns (default 12)
 	ErrorMonths int       // ... and longer ago than this is an error (default 24)
+	LixLimit    float64   // pages for people who may be victims above this LIX warn (default 40)
+	// VictimSections are the folders of pages for people who may be victims, relative to the
+	// project (default content/nb/er-dette-meg/ and content/en/is-this-me/).
+	VictimSections []string
 }
 
-// Content checks every content page and returns the findings, errors first, each group by file.
-func Content(pages []render.Page, data map[string]any, cfg Config) []Finding {
+// withDefaults fills in the limits left at zero.
+func (cfg Config) withDefaults() Config {
 	if cfg.WarnMonths == 0 {
 		cfg.WarnMonths = 12
 	}
@@ -64,6 +71,18 @@ func Content(pages []render.Page, data map[string]any, cfg Config) []Finding {
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
+	if cfg.LixLimit == 0 {
+		cfg.LixLimit = 40
+	}
+	if cfg.VictimSections == nil {
+		cfg.VictimSections = []string{"content/nb/er-dette-meg/", "content/en/is-this-me/"}
+	}
+	return cfg
+}
+
+// Content checks every content page and returns the findings, errors first, each group by file.
+func Content(pages []render.Page, data map[string]any, cfg Config) []Finding {
+	cfg = cfg.withDefaults()
 	sources, _ := data["sources"].(map[string]any)
 	phones := phonePatterns(data)
 	var out []Finding
@@ -102,18 +121,10 @@ func frontMatter(p render.Page, sources map[string]any, cfg Config) []Finding {
 			add(Error, "sources", "unknown source %q: not in data/sources.yaml", id)
 		}
 	}
-	checked, ok := date(p.Params["checked"])
-	switch {
-	case p.Params["checked"] == nil:
+	if p.Params["checked"] == nil {
 		add(Error, "checked", "no checked date in the front matter (checked: YYYY-MM-DD)")
-	case !ok:
-		add(Error, "checked", "checked is not a date (YYYY-MM-DD): %v", p.Params["checked"])
-	case checked.After(cfg.Now):
-		add(Error, "checked", "checked date %s is in the future", checked.Format(time.DateOnly))
-	case checked.Before(cfg.Now.AddDate(0, -cfg.ErrorMonths, 0)):
-		add(Error, "checked", "last checked %s, more than %d months ago", checked.Format(time.DateOnly), cfg.ErrorMonths)
-	case checked.Before(cfg.Now.AddDate(0, -cfg.WarnMonths, 0)):
-		add(Warning, "checked", "last checked %s, more than %d months ago", checked.Format(time.DateOnly), cfg.WarnMonths)
+	} else if sev, msg, bad := checkedDate(p.Params["checked"], cfg); bad {
+		add(sev, "checked", "%s", msg)
 	}
 	return out
 }
@@ -178,6 +189,25 @@ func stringList(v any) []string {
 		}
 	}
 	return nil
+}
+
+// checkedDate judges a checked date v (nil when there is none): bad says whether it is a
+// finding, of severity sev.
+func checkedDate(v any, cfg Config) (sev Severity, msg string, bad bool) {
+	checked, ok := date(v)
+	switch {
+	case v == nil:
+		return Error, "no checked date (checked: YYYY-MM-DD)", true
+	case !ok:
+		return Error, fmt.Sprintf("checked is not a date (YYYY-MM-DD): %v", v), true
+	case checked.After(cfg.Now):
+		return Error, fmt.Sprintf("checked date %s is in the future", checked.Format(time.DateOnly)), true
+	case checked.Before(cfg.Now.AddDate(0, -cfg.ErrorMonths, 0)):
+		return Error, fmt.Sprintf("last checked %s, more than %d months ago", checked.Format(time.DateOnly), cfg.ErrorMonths), true
+	case checked.Before(cfg.Now.AddDate(0, -cfg.WarnMonths, 0)):
+		return Warning, fmt.Sprintf("last checked %s, more than %d months ago", checked.Format(time.DateOnly), cfg.WarnMonths), true
+	}
+	return Warning, "", false
 }
 
 // date reads a front matter date, as YAML or TOML gives it.

@@ -1,0 +1,226 @@
+package check
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Report is what `veiviser check` found.
+type Report struct {
+	Findings    []Finding     `json:"findings"`
+	External    []PageLinks   `json:"external"`
+	Readability []Readability `json:"lix"`
+	Pages       int           `json:"pages"`     // content pages checked
+	Languages   []string      `json:"languages"` // the site's languages
+}
+
+// Summary counts the findings.
+type Summary struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Files    int `json:"files"` // files with a finding
+	Pages    int `json:"pages"`
+}
+
+// Summary counts the report's findings and the files they are in.
+func (r *Report) Summary() Summary {
+	s := Summary{Pages: r.Pages}
+	files := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			s.Errors++
+		} else {
+			s.Warnings++
+		}
+		files[f.File] = true
+	}
+	s.Files = len(files)
+	return s
+}
+
+func (s Summary) String() string {
+	return fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Files, "file"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// Failed reports whether any finding is an error.
+func (r *Report) Failed() bool { return r.Summary().Errors > 0 }
+
+// Groups returns the findings grouped by file: files with errors first, then files with only
+// warnings, each in order of name; within a file, errors first, then by line.
+func (r *Report) Groups() [][]Finding {
+	byFile := map[string][]Finding{}
+	var files []string
+	for _, f := range r.Findings {
+		if byFile[f.File] == nil {
+			files = append(files, f.File)
+		}
+		byFile[f.File] = append(byFile[f.File], f)
+	}
+	worst := func(file string) Severity {
+		for _, f := range byFile[file] {
+			if f.Severity == Error {
+				return Error
+			}
+		}
+		return Warning
+	}
+	slices.SortFunc(files, func(a, b string) int {
+		if wa, wb := worst(a), worst(b); wa != wb {
+			return int(wb) - int(wa)
+		}
+		return strings.Compare(a, b)
+	})
+	var out [][]Finding
+	for _, file := range files {
+		fs := byFile[file]
+		Sort(fs)
+		out = append(out, fs)
+	}
+	return out
+}
+
+// WriteText writes the report for people: the external links and the readability of the pages
+// for people who may be victims (of every page when verbose), then the findings grouped by
+// file, then the summary line.
+func (r *Report) WriteText(w io.Writer, verbose bool) error {
+	var b strings.Builder
+	if len(r.External) > 0 {
+		n := 0
+		for _, pl := range r.External {
+			n += len(pl.Links)
+		}
+		fmt.Fprintf(&b, "External links (listed, not fetched): %d in %s\n", n, plural(len(r.External), "file"))
+		for _, pl := range r.External {
+			fmt.Fprintf(&b, "  %s\n", pl.File)
+			for _, l := range pl.Links {
+				via := ""
+				if l.Via != "" {
+					via = "  (contact " + l.Via + ")"
+				}
+				if l.Line > 0 {
+					fmt.Fprintf(&b, "    %d: %s%s\n", l.Line, l.URL, via)
+				} else {
+					fmt.Fprintf(&b, "    %s%s\n", l.URL, via)
+				}
+			}
+		}
+		b.WriteString("\n")
+	}
+	var shown []Readability
+	for _, x := range r.Readability {
+		if verbose || x.Limit > 0 {
+			shown = append(shown, x)
+		}
+	}
+	if len(shown) > 0 {
+		if verbose {
+			b.WriteString("LIX per page (below 30 very easy, 30–40 easy, 40–50 medium, above 50 hard):\n")
+		} else {
+			b.WriteString("LIX of the pages for people who may be victims (-v for every page):\n")
+		}
+		for _, x := range shown {
+			limit := ""
+			if x.Limit > 0 {
+				limit = fmt.Sprintf("  (limit %.0f)", x.Limit)
+				if x.LIX > x.Limit {
+					limit = fmt.Sprintf("  (above the limit %.0f)", x.Limit)
+				}
+			}
+			fmt.Fprintf(&b, "  %4.0f  %s%s\n", x.LIX, x.File, limit)
+		}
+		b.WriteString("\n")
+	}
+	for _, g := range r.Groups() {
+		for _, f := range g {
+			fmt.Fprintf(&b, "%s [%s]\n", f, f.Rule)
+		}
+		b.WriteString("\n")
+	}
+	s := r.Summary()
+	fmt.Fprintf(&b, "%s (%d pages in %s checked)\n", s, r.Pages, plural(len(r.Languages), "language"))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteJSON writes the report as one JSON document: findings (grouped as in the text report),
+// external links, LIX per page and the summary.
+func (r *Report) WriteJSON(w io.Writer) error {
+	doc := struct {
+		Findings  []Finding     `json:"findings"`
+		External  []PageLinks   `json:"external"`
+		LIX       []Readability `json:"lix"`
+		Languages []string      `json:"languages"`
+		Summary   Summary       `json:"summary"`
+	}{[]Finding{}, r.External, r.Readability, r.Languages, r.Summary()}
+	for _, g := range r.Groups() {
+		doc.Findings = append(doc.Findings, g...)
+	}
+	if doc.External == nil {
+		doc.External = []PageLinks{}
+	}
+	if doc.LIX == nil {
+		doc.LIX = []Readability{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// position matches the file and line at the start of an error: "content/nb/x.md:12: …",
+// "content/nb/x.md:12:5: …" or "content/nb/x.md: …".
+var position = regexp.MustCompile(`^([^\s:"]+\.[\w]+)(?::(\d+))?(?::\d+)?: (.*)$`)
+
+// inside matches a file and line named inside a message.
+var inside = regexp.MustCompile(`([\w./-]+\.\w+):(\d+)(?::\d+)?`)
+
+// quoted is the first quoted word of a message, such as the id of an unknown contact.
+var quoted = regexp.MustCompile(`"([^"\s]+)"`)
+
+// FromError turns a build error of the project in dir into a finding at the file and line it
+// names. When the error names a file but no line, the line is that of the first quoted word
+// of the message in the file (the unknown contact, fact or source it complains about).
+func FromError(dir string, err error) Finding {
+	msg := strings.TrimSpace(err.Error())
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	f := Finding{File: "hugo.toml", Severity: Error, Rule: "build", Message: msg}
+	exists := func(name string) bool {
+		_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		return err == nil
+	}
+	if m := position.FindStringSubmatch(msg); m != nil && exists(m[1]) {
+		f.File, f.Message = m[1], m[3]
+		f.Line, _ = strconv.Atoi(m[2])
+	} else if m := inside.FindStringSubmatch(msg); m != nil && exists(m[1]) {
+		// Hugo names the position inside the message: `REF_NOT_FOUND: Ref "x.md": "content/en/y.md:80:29": page not found`.
+		f.File = m[1]
+		f.Line, _ = strconv.Atoi(m[2])
+		return f
+	} else {
+		return f
+	}
+	if f.Line == 0 {
+		if q := quoted.FindStringSubmatch(f.Message); q != nil {
+			if src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.File))); err == nil {
+				f.Line = lineOf(string(src), `"`+q[1]+`"`, "`"+q[1]+"`", q[1])
+			}
+		}
+	}
+	return f
+}

@@ -1,0 +1,368 @@
+package check
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/veiviser/veiviser/internal/links"
+	"github.com/veiviser/veiviser/internal/render"
+	"github.com/veiviser/veiviser/internal/tree"
+	"github.com/veiviser/veiviser/internal/validate"
+)
+
+// Built is the site as published: the web tree (minified, as in public/) and the offline tree
+// made from it (as in the zip), with the base URL the pages were built for.
+type Built struct {
+	Web, Offline tree.Tree
+	BaseURL      string
+}
+
+// Links checks that every internal link and anchor resolves, in the web site and in the offline
+// bundle. In the web site a link to a folder opens its index.html, as static hosts do; in the
+// bundle every link must name a file, and the rules of file:// apply (see package validate).
+// A broken link is reported at the content file and line its Markdown comes from; a link that
+// is not in any page's Markdown comes from a layout, and is reported once with the number of
+// pages it breaks.
+func Links(pages []render.Page, b Built) []Finding {
+	lc := &linkCheck{built: b, ids: map[string]map[string]bool{}, pages: map[string]*render.Page{}}
+	if u, err := url.Parse(b.BaseURL); err == nil {
+		lc.basePath = "/" + strings.Trim(u.Path, "/")
+		if lc.basePath != "/" {
+			lc.basePath += "/"
+		}
+		lc.base = strings.TrimSuffix(b.BaseURL, "/")
+	}
+	for i, p := range pages {
+		lc.pages[lc.output(p.Permalink)] = &pages[i]
+	}
+
+	// The web site first; the bundle's problems that the web's already explain are not repeated.
+	web := lc.walk(b.Web, "web", lc.resolveWeb)
+	seen := map[string]bool{}
+	for _, p := range web {
+		seen[p.key()] = true
+	}
+	var off []linkProblem
+	alsoOffline := func(p linkProblem) bool {
+		if !seen[p.key()] {
+			return false
+		}
+		for i := range web {
+			if web[i].key() == p.key() {
+				web[i].both = true
+			}
+		}
+		return true
+	}
+	for _, p := range lc.walk(b.Offline, "offline", lc.resolveOffline) {
+		if !alsoOffline(p) {
+			off = append(off, p)
+		}
+	}
+	if err := validate.Offline(b.Offline); err != nil {
+		verr, ok := err.(*validate.Error)
+		if !ok {
+			return []Finding{{File: "public", Severity: Error, Rule: "offline", Message: err.Error()}}
+		}
+		for _, vp := range verr.Problems {
+			p := linkProblem{page: vp.File, url: vp.Link, variant: "offline", rule: "offline", reason: vp.Reason}
+			if vp.Link != "" && !strings.Contains(vp.Link, ":") && !strings.HasPrefix(vp.Link, "/") {
+				p.rule = "link"
+				p.target = normal(path.Join(path.Dir(vp.File), cut(vp.Link)))
+			}
+			if !alsoOffline(p) {
+				off = append(off, p)
+			}
+		}
+	}
+	return lc.findings(append(web, off...))
+}
+
+type linkCheck struct {
+	built          Built
+	base, basePath string                     // "https://example.org", "/"
+	ids            map[string]map[string]bool // the ids of each HTML file read so far
+	pages          map[string]*render.Page    // output path → content page
+}
+
+// linkProblem is one broken link in one output file.
+type linkProblem struct {
+	page    string // the output file, e.g. "en/about/index.html"
+	url     string // the link as it is in the file
+	target  string // the file or folder it points to, normalised
+	frag    string
+	variant string // "web" or "offline"
+	rule    string // "link", "anchor" or "offline"
+	reason  string
+	both    bool // the offline bundle has the same problem
+}
+
+// key says which problems of the two trees are the same: a missing page is missing whatever
+// the fragment, a missing anchor is missing in the same page.
+func (p linkProblem) key() string {
+	if p.rule == "link" {
+		return p.page + "\x00link\x00" + p.target
+	}
+	return p.page + "\x00" + p.rule + "\x00" + p.target + "\x00" + p.frag + "\x00" + p.reason
+}
+
+// output is the output file of a page's permalink.
+func (lc *linkCheck) output(permalink string) string {
+	p := strings.TrimPrefix(permalink, lc.basePath)
+	p = strings.TrimPrefix(p, "/")
+	if p == "" || strings.HasSuffix(p, "/") {
+		p += "index.html"
+	}
+	return p
+}
+
+// resolver returns the file a link in page points to (or "" and why not), and the fragment.
+type resolver func(page, u string) (target, frag, target0, why string, skip bool)
+
+func (lc *linkCheck) walk(t tree.Tree, variant string, resolve resolver) []linkProblem {
+	var out []linkProblem
+	for _, page := range t.Paths() {
+		check := func(u string) {
+			target, frag, raw, why, skip := resolve(page, u)
+			switch {
+			case skip:
+			case why != "":
+				out = append(out, linkProblem{page: page, url: u, target: normal(raw), frag: frag, variant: variant, rule: "link", reason: why})
+			case frag != "" && frag != "top" && !strings.HasPrefix(frag, ":~:") && path.Ext(target) == ".html" && !lc.hasID(t, variant, target, frag):
+				out = append(out, linkProblem{page: page, url: u, target: normal(target), frag: frag, variant: variant, rule: "anchor",
+					reason: anchorReason(page, target, frag)})
+			}
+		}
+		switch path.Ext(page) {
+		case ".html":
+			links.Walk(t[page], func(_ *links.Element, r links.Ref) { check(r.URL) })
+		case ".css":
+			links.CSS(t[page], func(r links.Ref) string { check(r.URL); return r.URL })
+		}
+	}
+	return out
+}
+
+// split parses u into its path and fragment; skip is true for links outside the site.
+func (lc *linkCheck) split(u string) (p, frag string, skip bool) {
+	if lc.base != "" && (u == lc.base || strings.HasPrefix(u, lc.base+"/") || strings.HasPrefix(u, lc.base+"#")) {
+		u = lc.basePath + strings.TrimPrefix(strings.TrimPrefix(u, lc.base), "/")
+	}
+	if u == "" || strings.HasPrefix(u, "//") {
+		return "", "", true
+	}
+	pu, err := url.Parse(u)
+	if err != nil || pu.Scheme != "" || pu.Host != "" {
+		return "", "", true // another site, tel:, mailto:, data:; the offline rules judge those
+	}
+	return pu.Path, pu.Fragment, false
+}
+
+func (lc *linkCheck) resolveWeb(page, u string) (target, frag, raw, why string, skip bool) {
+	p, frag, skip := lc.split(u)
+	if skip {
+		return "", "", "", "", true
+	}
+	switch {
+	case p == "":
+		return page, frag, page, "", false
+	case strings.HasPrefix(p, "/"):
+		if !strings.HasPrefix(p+"/", lc.basePath) {
+			return "", frag, p, fmt.Sprintf("%s is outside the site's base path %s", p, lc.basePath), false
+		}
+		raw = strings.TrimPrefix(p, lc.basePath)
+		if strings.HasSuffix(p, "/") && raw != "" && !strings.HasSuffix(raw, "/") {
+			raw += "/"
+		}
+	default:
+		raw = path.Join(path.Dir(page), p)
+		if strings.HasSuffix(p, "/") {
+			raw += "/"
+		}
+		if raw == ".." || strings.HasPrefix(raw, "../") {
+			return "", frag, raw, "points outside the site", false
+		}
+	}
+	raw = strings.TrimPrefix(raw, "./")
+	candidates := []string{raw, path.Join(raw, "index.html")}
+	if raw == "" || raw == "." || strings.HasSuffix(raw, "/") {
+		candidates = []string{raw + "index.html"}
+	}
+	for _, c := range candidates {
+		c = strings.TrimPrefix(c, "./")
+		if _, ok := lc.built.Web[c]; ok {
+			return c, frag, raw, "", false
+		}
+	}
+	return "", frag, raw, "no page or file at " + lc.basePath + raw, false
+}
+
+// resolveOffline follows relative links in the bundle; package validate judges the rest.
+func (lc *linkCheck) resolveOffline(page, u string) (target, frag, raw, why string, skip bool) {
+	p, frag, skip := lc.split(u)
+	if skip || frag == "" || strings.HasPrefix(p, "/") {
+		return "", "", "", "", true
+	}
+	if p == "" {
+		return page, frag, page, "", false
+	}
+	target = path.Join(path.Dir(page), p)
+	if _, ok := lc.built.Offline[target]; !ok {
+		return "", "", "", "", true // validate reports it
+	}
+	return target, frag, target, "", false
+}
+
+func anchorReason(page, target, frag string) string {
+	if target == page {
+		return fmt.Sprintf("no element with id %q on the page", frag)
+	}
+	return fmt.Sprintf("no element with id %q in %s", frag, target)
+}
+
+// hasID reports whether the HTML file target of t has an element with id frag.
+func (lc *linkCheck) hasID(t tree.Tree, variant, target, frag string) bool {
+	key := variant + "\x00" + target
+	ids, ok := lc.ids[key]
+	if !ok {
+		ids = map[string]bool{}
+		links.HTML(t[target], func(e *links.Element) {
+			if id := e.Get("id"); id != nil {
+				ids[id.Val] = true
+			}
+			if name := e.Get("name"); name != nil && e.Name == "a" {
+				ids[name.Val] = true
+			}
+		}, nil)
+		lc.ids[key] = ids
+	}
+	return ids[frag]
+}
+
+// findings turns problems into findings at the content file and line where the link is
+// written, or, for links a layout makes, one finding per link and reason.
+func (lc *linkCheck) findings(probs []linkProblem) []Finding {
+	var out []Finding
+	type group struct {
+		first linkProblem
+		files []string
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, p := range probs {
+		msg := p.message()
+		if cp := lc.pages[p.page]; cp != nil {
+			if line := p.line(cp.Body); line > 0 {
+				out = append(out, Finding{File: cp.File, Line: cp.BodyLine + line - 1, Severity: Error, Rule: p.rule, Message: msg})
+				continue
+			}
+		}
+		key := p.variant + "\x00" + p.rule + "\x00" + msg
+		g := groups[key]
+		if g == nil {
+			g = &group{first: p}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.files = append(g.files, lc.name(p.page))
+	}
+	for _, key := range order {
+		g := groups[key]
+		msg, file := g.first.message(), g.files[0]
+		if len(g.files) == 1 {
+			msg += " (not in the page's Markdown, so a layout makes it)"
+		} else {
+			msg += fmt.Sprintf(" (on %d pages, first %s; not in their Markdown, so a layout makes it)", len(g.files), g.files[0])
+			file = "layouts/"
+		}
+		out = append(out, Finding{File: file, Severity: Error, Rule: g.first.rule, Message: msg})
+	}
+	return out
+}
+
+// name is the file to report for output file page: its content file, or the published file.
+func (lc *linkCheck) name(page string) string {
+	if cp := lc.pages[page]; cp != nil {
+		return cp.File
+	}
+	return "public/" + page
+}
+
+func (p linkProblem) message() string {
+	where := "in the web site"
+	switch {
+	case p.both:
+		where = "in the web site and the offline bundle"
+	case p.variant == "offline":
+		where = "in the offline bundle"
+	}
+	if p.url == "" {
+		return fmt.Sprintf("%s: %s", where, p.reason)
+	}
+	what := "link"
+	if p.rule == "anchor" {
+		what = "anchor"
+	}
+	return fmt.Sprintf("%s %q does not resolve %s: %s", what, p.url, where, p.reason)
+}
+
+// destination matches where Markdown names a link's target: [text](target) and {{< ref "target" >}}.
+var destination = regexp.MustCompile(`\]\(\s*<?([^)\s>]+)|\{\{[<%]\s*(?:rel)?ref\s+"([^"]+)"`)
+
+// line is the line of body (from 1) on which the broken link is written, or 0: where the link
+// is as in the web page, where its fragment is, or a Markdown link whose target ends in the
+// name of the missing file.
+func (p linkProblem) line(body string) int {
+	if p.url == "" {
+		return 0
+	}
+	if p.variant == "web" && len(p.url) > 1 {
+		if l := lineOf(body, "("+p.url+")", "("+p.url+" ", `"`+p.url+`"`, p.url); l > 0 {
+			return l
+		}
+	}
+	if p.frag != "" {
+		if l := lineOf(body, "#"+p.frag+")", "#"+p.frag+`"`, "#"+p.frag); l > 0 {
+			return l
+		}
+	}
+	base := path.Base(p.target)
+	if p.rule == "anchor" || base == "." || base == "/" {
+		return 0
+	}
+	for _, m := range destination.FindAllStringSubmatchIndex(body, -1) {
+		d := ""
+		if m[2] >= 0 {
+			d = body[m[2]:m[3]]
+		} else {
+			d = body[m[4]:m[5]]
+		}
+		d = strings.TrimSuffix(strings.TrimSuffix(cut(d), "/"), ".md")
+		if d == base || strings.HasSuffix(d, "/"+base) {
+			return 1 + strings.Count(body[:m[0]], "\n")
+		}
+	}
+	return 0
+}
+
+// cut is u without its query and fragment.
+func cut(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// normal names the file or folder a link points to the same way in both trees.
+func normal(p string) string {
+	p = strings.TrimPrefix(p, "/")
+	p = strings.TrimSuffix(p, "index.html")
+	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		return "."
+	}
+	return p
+}
