@@ -113,17 +113,9 @@ func Run(opts Options) (*Result, error) {
 
 	var web tree.Tree
 	if err := step("minify", func() (string, error) {
+		var st minifier.Stats
 		var err error
-		if web, err = tree.FromFs(site.Files); err != nil {
-			return "", err
-		}
-		// QR codes are drawn into the pages first, so their SVG is minified with them.
-		isHTML := func(p string) bool { return strings.HasSuffix(p, ".html") }
-		if err := web.Transform(isHTML, func(p string, b []byte) ([]byte, error) { return qr.Draw(b) }); err != nil {
-			return "", err
-		}
-		st, err := minifier.Tree(web)
-		if err != nil {
+		if web, st, err = webTree(site); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%d files, %s → %s", st.Files, kib(st.Before), kib(st.After)), nil
@@ -227,6 +219,22 @@ func Run(opts Options) (*Result, error) {
 		fmt.Fprintf(log, "  warning: %s\n", over)
 	}
 	return res, nil
+}
+
+// webTree is the web site of a rendered site, as it is published: QR codes drawn into the
+// pages, then every file minified.
+func webTree(site *render.Result) (tree.Tree, minifier.Stats, error) {
+	web, err := tree.FromFs(site.Files)
+	if err != nil {
+		return nil, minifier.Stats{}, err
+	}
+	// QR codes are drawn into the pages first, so their SVG is minified with them.
+	isHTML := func(p string) bool { return strings.HasSuffix(p, ".html") }
+	if err := web.Transform(isHTML, func(p string, b []byte) ([]byte, error) { return qr.Draw(b) }); err != nil {
+		return nil, minifier.Stats{}, err
+	}
+	st, err := minifier.Tree(web)
+	return web, st, err
 }
 
 // removeOtherZips leaves keep as the only offline zip in dist, so dist never holds two
