@@ -5,6 +5,8 @@
 //
 //	veiviser build [-dir DIR] [-base-url URL] [-quiet]
 //	veiviser serve [-dir DIR] [-bind ADDR] [-port N]
+//	veiviser check [-dir DIR] [-format text|json] [-v]
+//	veiviser verify ZIP
 package main
 
 import (
@@ -14,9 +16,11 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/gohugoio/hugo/commands"
 	"github.com/veiviser/veiviser/internal/pipeline"
+	"github.com/veiviser/veiviser/internal/verify"
 )
 
 const usage = `veiviser turns the Markdown in content/ into a web site and an offline zip.
@@ -24,6 +28,9 @@ const usage = `veiviser turns the Markdown in content/ into a web site and an of
 Usage:
   veiviser build   build public/ and dist/veiviser-offline-<version>.zip
   veiviser serve   preview the site on http://127.0.0.1:1313/, reloading on every change
+  veiviser check   check every page before publishing: sources, dates, contacts, links,
+                   translations, sheets, readability; lists external links
+  veiviser verify  check that an offline zip is whole: veiviser verify <zip>
 
 Run "veiviser <command> -h" for a command's options.
 `
@@ -44,6 +51,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = build(args, stdout, stderr)
 	case "serve":
 		err = serve(args, stdout, stderr)
+	case "check":
+		err = checkCmd(args, stdout, stderr)
+	case "verify":
+		err = verifyCmd(args, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -57,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "veiviser %s: %v (see veiviser %s -h)\n", cmd, err, cmd)
 		return 2
+	case errors.Is(err, errFound):
+		return 1 // the report says what is wrong
 	case err != nil:
 		fmt.Fprintf(stderr, "veiviser %s: %v\n", cmd, err)
 		return 1
@@ -66,21 +79,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 type usageError struct{ error }
 
+// errFound is returned by a command whose report, already printed, found errors.
+var errFound = errors.New("errors found")
+
 // parse parses a command's flags; -h prints the help to stdout, a bad flag is a usageError.
 func parse(fs *flag.FlagSet, args []string, stdout io.Writer, summary string) error {
+	return parseArgs(fs, args, stdout, summary, "", 0)
+}
+
+// parseArgs is parse for a command that takes n arguments, named in usage ("ZIP").
+func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer, summary, usage string, n int) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
-		fmt.Fprintf(stdout, "%s\n\nUsage: veiviser %s [options]\n\nOptions:\n", summary, fs.Name())
+		fmt.Fprintf(stdout, "%s\n\nUsage: veiviser %s [options]%s\n\nOptions:\n", summary, fs.Name(), usage)
 		fs.PrintDefaults()
 		return err
 	}
 	if err != nil {
 		return usageError{err}
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if fs.NArg() > n {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(n))}
+	}
+	if fs.NArg() < n {
+		return usageError{fmt.Errorf("missing argument:%s", usage)}
 	}
 	return nil
 }
@@ -110,4 +134,57 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return commands.Execute([]string{"server", "--source", *dir, "--bind", *bind, "--port", strconv.Itoa(*port)})
+}
+
+func checkCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	dir := fs.String("dir", ".", "the project `folder` (with hugo.toml)")
+	format := fs.String("format", "text", "the report's `format`: text, or json for tools")
+	verbose := fs.Bool("v", false, "list the LIX of every page, not only of the pages for people who may be victims")
+	if err := parse(fs, args, stdout, "Check every page of every language before publishing: sources and checked dates,\n"+
+		"contacts, internal links and anchors (web and offline), translations, sheets and\n"+
+		"readability (LIX). External links are listed, not fetched. Exit 1 on any error."); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageError{fmt.Errorf("-format %q: want text or json", *format)}
+	}
+	rep, err := pipeline.Check(*dir, time.Now())
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		err = rep.WriteJSON(stdout)
+	} else {
+		err = rep.WriteText(stdout, *verbose)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Failed() {
+		return errFound
+	}
+	return nil
+}
+
+func verifyCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	if err := parseArgs(fs, args, stdout, "Check an offline zip: one folder holding index.html, LES-MEG.txt and SHA256SUMS,\n"+
+		"and every file in it as SHA256SUMS lists it. Names each file missing, changed or extra.", " ZIP", 1); err != nil {
+		return err
+	}
+	name := fs.Arg(0)
+	rep, err := verify.File(name)
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		for _, p := range rep.Problems {
+			fmt.Fprintf(stdout, "%s: %s\n", name, p)
+		}
+		fmt.Fprintf(stdout, "%s: NOT OK: %d problem(s)\n", name, len(rep.Problems))
+		return errFound
+	}
+	fmt.Fprintf(stdout, "%s: OK: %d files in %s/ match SHA256SUMS\n", name, rep.Files, rep.Folder)
+	return nil
 }

@@ -1,9 +1,16 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -43,5 +50,76 @@ func TestScripts(t *testing.T) {
 			}
 			return sitegen.WriteArchive(env.WorkDir, sitegen.Minimal)
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"sheets":   sheets,
+			"json":     validJSON,
+			"zip-byte": zipByte,
+		},
 	})
+}
+
+// sheets writes an emergency sheet (a page with type: sheet) for every language hugo.toml
+// configures, which veiviser check requires once there are more than bokmål and English.
+func sheets(ts *testscript.TestScript, neg bool, args []string) {
+	conf := ts.ReadFile("hugo.toml")
+	for _, m := range regexp.MustCompile(`(?m)^\[languages\.([\w-]+)\]`).FindAllStringSubmatch(conf, -1) {
+		dir := ts.MkAbs(filepath.Join("content", m[1]))
+		ts.Check(os.MkdirAll(dir, 0o755))
+		ts.Check(os.WriteFile(filepath.Join(dir, "ark.md"),
+			[]byte("---\ntitle: Ark\ntype: sheet\ntranslationKey: sheet\nchecked: 2026-11-01\nsources: [site]\n---\nArk.\n"), 0o644))
+	}
+}
+
+// validJSON fails unless file (or stdout) holds one JSON document.
+func validJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: json file|stdout")
+	}
+	text := ""
+	if args[0] == "stdout" {
+		text = ts.ReadFile("stdout")
+	} else {
+		text = ts.ReadFile(args[0])
+	}
+	var v any
+	err := json.Unmarshal([]byte(text), &v)
+	if (err == nil) == neg {
+		ts.Fatalf("json %s: valid = %v (%v)", args[0], err == nil, err)
+	}
+}
+
+// zipByte copies zip file in to out with one byte changed in the middle of the file at path
+// (inside the zip's top-level folder); the copy is a valid zip.
+func zipByte(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: zip-byte in.zip path/in/folder out.zip")
+	}
+	data := []byte(ts.ReadFile(args[0]))
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	ts.Check(err)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	changed := false
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		ts.Check(err)
+		b, err := io.ReadAll(rc)
+		ts.Check(err)
+		rc.Close()
+		if _, rest, _ := strings.Cut(f.Name, "/"); rest == args[1] {
+			b[len(b)/2] ^= 0x01
+			changed = true
+		}
+		h := f.FileHeader
+		w, err := zw.CreateHeader(&h)
+		ts.Check(err)
+		_, err = w.Write(b)
+		ts.Check(err)
+	}
+	ts.Check(zw.Close())
+	if !changed {
+		ts.Fatalf("%s has no %s", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out.Bytes(), 0o644))
+	fmt.Fprintf(ts.Stdout(), "changed one byte of %s\n", args[1])
 }
