@@ -24,9 +24,15 @@ build: $(BIN) $(NPM)
 serve: $(BIN)
 	./$(BIN) serve
 
-# Every test: the Go tests (integration tests build small sites, one runs the real binary,
-# browser tests drive Chromium over http:// and file://).
+# The content check editors run before they publish: every page, link and translation.
+check: $(BIN) $(NPM)
+	./$(BIN) check
+
+# Every test: the content check on the real content, then the Go tests (integration tests
+# build small sites, one runs the real binary, browser tests drive Chromium over http:// and
+# file://).
 test: $(NPM)
+	$(MAKE) --no-print-directory check
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
