@@ -23,7 +23,7 @@ func Root() string {
 var projectParts = []string{"hugo.toml", "layouts", "assets", "i18n", "data"}
 
 // CopyProject copies the configuration, layouts, assets, i18n and data of the project in
-// folder from into folder dir.
+// folder from into folder dir, and links its node_modules.
 func CopyProject(from, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -44,6 +44,15 @@ func CopyProject(from, dir string) error {
 		}
 		if err != nil {
 			return err
+		}
+	}
+	// The npm packages js.Build bundles (lunr for the search) are resolved from the project's
+	// node_modules: link the repository's, when it has one.
+	if nm, err := filepath.Abs(filepath.Join(from, "node_modules")); err == nil {
+		if _, err := os.Stat(nm); err == nil {
+			if err := os.Symlink(nm, filepath.Join(dir, "node_modules")); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
