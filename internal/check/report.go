@@ -175,6 +175,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	if doc.LIX == nil {
 		doc.LIX = []Readability{}
 	}
+	if doc.Languages == nil {
+		doc.Languages = []string{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
