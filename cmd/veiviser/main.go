@@ -93,6 +93,12 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer, summary, usage
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
+		flags := 0
+		fs.VisitAll(func(*flag.Flag) { flags++ })
+		if flags == 0 {
+			fmt.Fprintf(stdout, "%s\n\nUsage: veiviser %s%s\n", summary, fs.Name(), usage)
+			return err
+		}
 		fmt.Fprintf(stdout, "%s\n\nUsage: veiviser %s [options]%s\n\nOptions:\n", summary, fs.Name(), usage)
 		fs.PrintDefaults()
 		return err
