@@ -5,7 +5,7 @@
 // - The index of the page's language is a classic script that sets
 //   window.VEIVISER_INDEX_<LANG> (layouts/_partials/search-index.html). It is loaded, by adding
 //   a <script> element, only when a reader first focuses a search box, and the lunr index is
-//   built from it then, once.
+//   built from it then, once, in slices that leave the page responsive.
 // - Paths in the index are relative to the site root. The root is this script's own resolved
 //   src without its path from the root (data-search-self), so it is right over http and from
 //   any folder over file://; over file:// a link to a folder gets its index.html.
@@ -27,6 +27,7 @@ const LANGUAGES = {
 
 const SNIPPET = 170; // characters of text around the first match
 const ANNOUNCE_AFTER = 500; // ms of quiet typing before the count is announced
+const BUILD_SLICE = 12; // ms of work on the index before the browser may draw and take input
 
 const script = document.currentScript;
 
@@ -80,28 +81,46 @@ function load(ix, done) {
     const name = "VEIVISER_INDEX_" + ix.lang.toUpperCase();
     const docs = window[name];
     if (!Array.isArray(docs)) return finish(false);
-    build(ix, docs);
-    finish(true);
+    build(ix, docs, () => finish(true));
   });
   el.addEventListener("error", () => finish(false));
   document.head.appendChild(el);
 }
 
-function build(ix, docs) {
+// build makes the lunr index of docs and then calls done. It adds the pages a few at a time,
+// yielding between, so that a slow phone keeps showing what the reader types meanwhile.
+function build(ix, docs, done) {
   const start = performance.now();
   const lang = LANGUAGES[ix.lang] || LANGUAGES.en;
-  ix.docs = docs;
-  ix.index = lunr(function () {
-    if (lang.plugin) this.use(lang.plugin);
-    this.ref("i");
-    this.field("t", { boost: 10 });
-    this.field("k", { boost: 8 });
-    this.field("d", { boost: 3 });
-    this.field("x");
-    this.metadataWhitelist = ["position"];
-    docs.forEach((d, i) => this.add({ i: String(i), t: d.t, k: d.k, d: d.d, x: d.x }));
-  });
-  measure("search-index-build", start);
+  // What lunr(config) does, with the pages added in slices.
+  const builder = new lunr.Builder();
+  builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+  builder.searchPipeline.add(lunr.stemmer);
+  if (lang.plugin) builder.use(lang.plugin);
+  builder.ref("i");
+  builder.field("t", { boost: 10 });
+  builder.field("k", { boost: 8 });
+  builder.field("d", { boost: 3 });
+  builder.field("x");
+  builder.metadataWhitelist = ["position"];
+  let next = 0;
+  const slice = () => {
+    const until = performance.now() + BUILD_SLICE;
+    while (next < docs.length && performance.now() < until) {
+      const d = docs[next];
+      builder.add({ i: String(next), t: d.t, k: d.k, d: d.d, x: d.x });
+      next++;
+    }
+    if (next < docs.length) {
+      setTimeout(slice, 0);
+      return;
+    }
+    ix.docs = docs;
+    ix.index = builder.build();
+    measure("search-index-build", start);
+    done();
+  };
+  slice();
 }
 
 // measure records a User Timing entry (the benchmark reads them); only the latest is kept.
