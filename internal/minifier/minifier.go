@@ -36,12 +36,13 @@ var (
 func minifier() *minify.M {
 	once.Do(func() {
 		m = minify.New()
-		m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: false})
-		m.AddFunc("text/css", css.Minify)
-		m.AddFunc("image/svg+xml", svg.Minify)
-		m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
-		m.AddFuncRegexp(regexp.MustCompile("[/+]json$"), json.Minify)
-		m.AddFuncRegexp(regexp.MustCompile("[/+]xml$"), xml.Minify)
+		// Hugo's own defaults, so that files Hugo minified while rendering come out unchanged.
+		m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepSpecialComments: true, KeepEndTags: true, KeepDefaultAttrVals: true})
+		m.Add("text/css", &css.Minifier{})
+		m.Add("image/svg+xml", &svg.Minifier{KeepNamespaces: []string{"", "x-bind"}})
+		m.AddRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), &js.Minifier{Version: 2022})
+		m.AddRegexp(regexp.MustCompile("[/+]json$"), &json.Minifier{})
+		m.AddRegexp(regexp.MustCompile("[/+]xml$"), &xml.Minifier{})
 	})
 	return m
 }

@@ -72,10 +72,24 @@ func Run(opts Options) (*Result, error) {
 		versioned <- named{name, when}
 	}()
 
+	// Hugo writes the web site into a folder beside public/ while it renders, as the hugo
+	// command does; the steps after it rewrite only the files they change, and the folder is
+	// swapped in for public/ only when everything has succeeded.
+	staged, err := publish.NewStaging(opts.Public)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			staged.Discard()
+		}
+	}()
+
 	var site *render.Result
 	if err := step("render", func() (string, error) {
 		var err error
-		site, err = render.Site(render.Options{Dir: opts.Dir, BaseURL: opts.BaseURL})
+		site, err = render.Site(render.Options{Dir: opts.Dir, BaseURL: opts.BaseURL, PublishDir: staged.Path()})
 		if err != nil {
 			return "", err
 		}
@@ -111,11 +125,15 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	var web tree.Tree
+	var web, rendered tree.Tree
 	if err := step("minify", func() (string, error) {
-		var st minifier.Stats
 		var err error
-		if web, st, err = webTree(site); err != nil {
+		if rendered, err = tree.FromFs(site.Files); err != nil {
+			return "", err
+		}
+		web = rendered.Clone()
+		st, err := finish(web)
+		if err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%d files, %s → %s", st.Files, kib(st.Before), kib(st.After)), nil
@@ -137,22 +155,10 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	// Write the web tree beside public/ while the offline bundle is made; it is swapped in
-	// only when everything else has succeeded.
-	type staging struct {
-		staged *publish.Staged
-		err    error
-	}
-	staged := make(chan staging, 1)
-	go func() {
-		s, err := publish.Stage(opts.Public, web)
-		staged <- staging{s, err}
-	}()
-	discard := func() {
-		if s := <-staged; s.staged != nil {
-			s.staged.Discard()
-		}
-	}
+	// Bring the staged folder up to date while the offline bundle is made.
+	synced := make(chan error, 1)
+	go func() { synced <- staged.Sync(web, rendered) }()
+	discard := func() { <-synced } // the deferred Discard must not race the writing
 
 	res := &Result{Web: web, Data: site.Data}
 	weighed := make(chan budget.Report, 1) // weighing gzips every page: do it alongside
@@ -193,19 +199,17 @@ func Run(opts Options) (*Result, error) {
 	}
 
 	if err := step("write", func() (string, error) {
-		s := <-staged
-		if s.err != nil {
-			return "", s.err
+		if err := <-synced; err != nil {
+			return "", err
 		}
 		if err := publish.File(res.ZipPath, zipData); err != nil {
-			s.staged.Discard()
 			return "", err
 		}
 		if err := removeOtherZips(opts.Dist, res.ZipPath); err != nil {
-			s.staged.Discard()
 			return "", err
 		}
-		if err := s.staged.Commit(); err != nil {
+		committed = true
+		if err := staged.Commit(); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%s (%d files, %s)", opts.Public, len(web), kib(web.Size())), nil
@@ -221,20 +225,25 @@ func Run(opts Options) (*Result, error) {
 	return res, nil
 }
 
-// webTree is the web site of a rendered site, as it is published: QR codes drawn into the
-// pages, then every file minified.
+// webTree is the web site of a rendered site, as it is published (but for the sheets' PDFs).
 func webTree(site *render.Result) (tree.Tree, minifier.Stats, error) {
 	web, err := tree.FromFs(site.Files)
 	if err != nil {
 		return nil, minifier.Stats{}, err
 	}
+	st, err := finish(web)
+	return web, st, err
+}
+
+// finish turns what Hugo rendered into what is published: QR codes drawn into the pages,
+// then every file minified (Hugo minifies what it renders, not what it copies).
+func finish(web tree.Tree) (minifier.Stats, error) {
 	// QR codes are drawn into the pages first, so their SVG is minified with them.
 	isHTML := func(p string) bool { return strings.HasSuffix(p, ".html") }
 	if err := web.Transform(isHTML, func(p string, b []byte) ([]byte, error) { return qr.Draw(b) }); err != nil {
-		return nil, minifier.Stats{}, err
+		return minifier.Stats{}, err
 	}
-	st, err := minifier.Tree(web)
-	return web, st, err
+	return minifier.Tree(web)
 }
 
 // removeOtherZips leaves keep as the only offline zip in dist, so dist never holds two

@@ -5,6 +5,7 @@
 package publish
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -29,10 +30,6 @@ func File(name string, data []byte) error {
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
 	}
 	if err := f.Close(); err != nil {
 		return err
@@ -82,7 +79,11 @@ func (s *Staged) write(t tree.Tree) error {
 	if err := os.Chmod(s.tmp, 0o755); err != nil {
 		return err
 	}
-	paths := t.Paths()
+	return s.writeFiles(t, t.Paths())
+}
+
+// writeFiles writes the files of t named in paths into the staged folder.
+func (s *Staged) writeFiles(t tree.Tree, paths []string) error {
 	made := map[string]bool{}
 	for _, p := range paths {
 		if d := filepath.Dir(filepath.FromSlash(p)); d != "." && !made[d] {
@@ -98,6 +99,46 @@ func (s *Staged) write(t tree.Tree) error {
 		}
 		return nil
 	})
+}
+
+// NewStaging makes an empty folder beside dir, for a build to write into and Commit.
+func NewStaging(dir string) (*Staged, error) {
+	dir = filepath.Clean(dir)
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return &Staged{tmp: tmp, dir: dir}, nil
+}
+
+// Path is the staged folder.
+func (s *Staged) Path() string { return s.tmp }
+
+// Sync makes the staged folder hold exactly the files of t, given that it holds those of
+// before: files whose bytes changed are written again, new ones added, gone ones removed.
+func (s *Staged) Sync(t, before tree.Tree) error {
+	var changed []string
+	for _, p := range t.Paths() {
+		if old, ok := before[p]; !ok || !bytes.Equal(old, t[p]) {
+			changed = append(changed, p)
+		}
+	}
+	for p := range before {
+		if _, ok := t[p]; !ok {
+			if err := os.Remove(filepath.Join(s.tmp, filepath.FromSlash(p))); err != nil {
+				return err
+			}
+		}
+	}
+	return s.writeFiles(t, changed)
 }
 
 // Commit swaps the staged folder in and removes the previous one.

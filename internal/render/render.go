@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -28,6 +29,10 @@ type Options struct {
 	Dir string
 	// BaseURL overrides the baseURL from the configuration when not empty.
 	BaseURL string
+	// PublishDir, when set, is a folder on disk Hugo writes the site into while it renders
+	// (as the hugo command does, overlapping the writing with the rendering); otherwise the
+	// site is built in memory.
+	PublishDir string
 }
 
 // Result is a built site.
@@ -77,6 +82,9 @@ func Site(opts Options) (*Result, error) {
 	flags := config.New()
 	flags.Set("workingDir", dir)
 	flags.Set("publishDir", "/")
+	if opts.PublishDir != "" {
+		flags.Set("publishDir", opts.PublishDir)
+	}
 	flags.Set("noBuildLock", true) // the lock file would be taken in the project dir; we build in memory
 	if opts.BaseURL != "" {
 		flags.Set("baseURL", opts.BaseURL)
@@ -96,8 +104,13 @@ func Site(opts Options) (*Result, error) {
 		return nil, describe(dir, err, &log)
 	}
 
-	out := afero.NewMemMapFs()
-	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, out, flags)
+	var out, dest afero.Fs = afero.NewMemMapFs(), nil
+	dest = out
+	if opts.PublishDir != "" {
+		dest = hugofs.Os
+		out = afero.NewBasePathFs(afero.NewOsFs(), opts.PublishDir)
+	}
+	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, dest, flags)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  configs,
 		Fs:       fs,
@@ -186,6 +199,9 @@ func copyStatic(dir string, out afero.Fs) error {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return fmt.Errorf("static/%s: %w", filepath.ToSlash(rel), err)
+		}
+		if err := out.MkdirAll(path.Dir(target), 0o755); err != nil {
+			return err
 		}
 		return afero.WriteFile(out, target, b, 0o644)
 	})
