@@ -1,9 +1,9 @@
 // Site search that works the same on the web and from the offline bundle over file://, where
 // fetch, XHR, modules and workers are blocked. Hugo's js.Build bundles this file with lunr and
-// lunr-languages into one classic script (layouts/_partials/search-script.html).
+// lunr-languages into one classic script (layouts/_partials/search-bundle.html).
 //
 // - The index of the page's language is a classic script that sets
-//   window.VEIVISER_INDEX_<LANG> (layouts/_partials/search-index.html). It is loaded, by adding
+//   window.VEIVISER_INDEX_<LANG> (layouts/home.searchindex.js). It is loaded, by adding
 //   a <script> element, only when a reader first focuses a search box, and the lunr index is
 //   built from it then, once, in slices that leave the page responsive.
 // - Paths in the index are relative to the site root. The root is this script's own resolved
