@@ -32,7 +32,7 @@ var readme string
 
 // compressors are reused: a new flate.Writer allocates more than a page of the site weighs.
 var compressors = sync.Pool{New: func() any {
-	fw, _ := flate.NewWriter(nil, flate.DefaultCompression)
+	fw, _ := flate.NewWriter(nil, flate.BestSpeed) // a USB stick has room; builds should be quick
 	return fw
 }}
 

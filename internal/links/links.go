@@ -144,7 +144,7 @@ func EachURL(e *Element, a *Attr, fn func(Ref) string) {
 func HTML(doc []byte, el func(*Element), cssFn func(Ref) string) []byte {
 	var out bytes.Buffer
 	out.Grow(len(doc) + 64)
-	l := phtml.NewLexer(parse.NewInputBytes(doc))
+	l := phtml.NewLexer(parse.NewInputBytes(readOnly(doc)))
 	var cur *Element
 	var head []byte // the raw "<tag" of the current element
 	inStyle := false
@@ -218,7 +218,7 @@ func HTML(doc []byte, el func(*Element), cssFn func(Ref) string) []byte {
 // CSS returns the stylesheet with every url() replaced by what fn returns for it.
 func CSS(sheet []byte, fn func(Ref) string) []byte {
 	var out bytes.Buffer
-	l := css.NewLexer(parse.NewInputBytes(sheet))
+	l := css.NewLexer(parse.NewInputBytes(readOnly(sheet)))
 	for {
 		tt, data := l.Next()
 		switch tt {
@@ -247,3 +247,8 @@ func Walk(doc []byte, fn func(e *Element, r Ref)) {
 		}
 	}, func(r Ref) string { fn(nil, r); return r.URL })
 }
+
+// readOnly limits b's capacity to its length. The lexers write a sentinel byte just past the
+// end of their input when there is room, which would race with other readers of the same
+// file and could overwrite bytes that share the array; without room they copy.
+func readOnly(b []byte) []byte { return b[:len(b):len(b)] }

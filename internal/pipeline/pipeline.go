@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/veiviser/veiviser/internal/budget"
@@ -60,6 +61,7 @@ func Run(opts Options) (*Result, error) {
 	if log == nil {
 		log = io.Discard
 	}
+	log = &lockedWriter{w: log} // steps that run side by side report to it
 	step := stepper(log)
 
 	type named struct {
@@ -105,25 +107,28 @@ func Run(opts Options) (*Result, error) {
 		fmt.Fprintf(log, "  warning: %s\n", w)
 	}
 
-	if err := step("check", func() (string, error) {
-		findings := check.Content(site.Content, site.Data, CheckConfig(site.Params, time.Now()))
-		var errs []string
-		warnings := 0
-		for _, f := range findings {
-			if f.Severity == check.Error {
-				errs = append(errs, f.String())
-			} else {
-				warnings++
-				fmt.Fprintf(log, "  %s\n", f)
+	// The content rules only read what Hugo rendered: they run alongside the next steps, and
+	// their verdict is awaited before anything is published.
+	checked := make(chan error, 1)
+	go func() {
+		checked <- step("check", func() (string, error) {
+			findings := check.Content(site.Content, site.Data, CheckConfig(site.Params, time.Now()))
+			var errs []string
+			warnings := 0
+			for _, f := range findings {
+				if f.Severity == check.Error {
+					errs = append(errs, f.String())
+				} else {
+					warnings++
+					fmt.Fprintf(log, "  %s\n", f)
+				}
 			}
-		}
-		if len(errs) > 0 {
-			return "", fmt.Errorf("%s\n  %s", errs[0], strings.Join(errs[1:], "\n  "))
-		}
-		return fmt.Sprintf("%d content pages, %d warnings", len(site.Content), warnings), nil
-	}); err != nil {
-		return nil, err
-	}
+			if len(errs) > 0 {
+				return "", fmt.Errorf("%s\n  %s", errs[0], strings.Join(errs[1:], "\n  "))
+			}
+			return fmt.Sprintf("%d content pages, %d warnings", len(site.Content), warnings), nil
+		})
+	}()
 
 	var web, rendered tree.Tree
 	if err := step("minify", func() (string, error) {
@@ -163,6 +168,11 @@ func Run(opts Options) (*Result, error) {
 	res := &Result{Web: web, Data: site.Data}
 	weighed := make(chan budget.Report, 1) // weighing gzips every page: do it alongside
 	go func() { weighed <- budget.Weigh(web, "index.html") }()
+
+	if err := <-checked; err != nil {
+		discard()
+		return nil, err
+	}
 
 	var off tree.Tree
 	if err := step("offline", func() (string, error) {
@@ -295,4 +305,16 @@ func CheckConfig(params map[string]any, now time.Time) check.Config {
 		return 0
 	}
 	return check.Config{Now: now, WarnMonths: months("checkedWarnMonths"), ErrorMonths: months("checkedErrorMonths")}
+}
+
+// lockedWriter lets steps running side by side write whole lines to one report.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -24,7 +24,7 @@ func Draw(doc []byte) ([]byte, error) {
 		return doc, nil
 	}
 	var out bytes.Buffer
-	l := phtml.NewLexer(parse.NewInputBytes(doc))
+	l := phtml.NewLexer(parse.NewInputBytes(readOnly(doc)))
 	var name, target string
 	for {
 		tt, data := l.Next()
@@ -96,3 +96,7 @@ func drawing(text string) (string, error) {
 	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" aria-hidden="true"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="%s"/></svg>`,
 		n, n, n, n, d.String()), nil
 }
+
+// readOnly limits b's capacity to its length, so the lexer copies instead of writing a
+// sentinel byte past the end of a page other steps may be reading.
+func readOnly(b []byte) []byte { return b[:len(b):len(b)] }
