@@ -5,10 +5,10 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/veiviser/veiviser/internal/pdf"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path"
 	"regexp"
 	"slices"
@@ -92,25 +92,12 @@ func gzipped(b []byte) int {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
-// chromium finds Debian's Chromium (or another Chrome), as the browser tests do.
-func chromium() string {
-	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // searchTimes serves public on 127.0.0.1, opens the home page in headless Chromium and
 // searches its search box for query runs times, as typing does (an input event).
 // It returns how long building the index took and each search's time, as the page measured
 // them (User Timing entries of assets/js/search.js: lunr's query and the results drawn).
 func searchTimes(public, query string, runs int) (time.Duration, []time.Duration, error) {
-	exe := chromium()
+	exe := pdf.Chromium()
 	if exe == "" {
 		return 0, nil, fmt.Errorf("skipped: no Chromium (apt-get install -y chromium)")
 	}

@@ -52,7 +52,7 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 	if len(wanted) == 0 {
 		return res, nil
 	}
-	exe := chromium()
+	exe := Chromium()
 	cache := cacheDir()
 	pdfs := map[string][]byte{}
 	var missing []string
@@ -95,8 +95,8 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 	return res, nil
 }
 
-// chromium is the path of a Chromium to print with, or "".
-func chromium() string {
+// Chromium is the path of the Chromium (Debian's chromium, or $CHROMIUM) to print with, or "".
+func Chromium() string {
 	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
 		if name == "" {
 			continue

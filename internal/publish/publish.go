@@ -58,28 +58,15 @@ type Staged struct {
 // removed by Discard. Files are written in parallel: creating many small files is slow on
 // some disks.
 func Stage(dir string, t tree.Tree) (*Staged, error) {
-	dir = filepath.Clean(dir)
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	s, err := NewStaging(dir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Staged{tmp: tmp, dir: dir}
-	if err := s.write(t); err != nil {
+	if err := s.writeFiles(t, t.Paths()); err != nil {
 		s.Discard()
 		return nil, err
 	}
 	return s, nil
-}
-
-func (s *Staged) write(t tree.Tree) error {
-	if err := os.Chmod(s.tmp, 0o755); err != nil {
-		return err
-	}
-	return s.writeFiles(t, t.Paths())
 }
 
 // writeFiles writes the files of t named in paths into the staged folder.
