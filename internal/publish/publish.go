@@ -40,52 +40,9 @@ func File(name string, data []byte) error {
 	return os.Rename(tmp, name)
 }
 
-// Dir replaces folder dir with the files of t.
-func Dir(dir string, t tree.Tree) error {
-	s, err := Stage(dir, t)
-	if err != nil {
-		return err
-	}
-	return s.Commit()
-}
-
 // Staged is a folder written beside the folder it is to replace.
 type Staged struct {
 	tmp, dir string
-}
-
-// Stage writes the files of t into a new folder beside dir, to be swapped in by Commit or
-// removed by Discard. Files are written in parallel: creating many small files is slow on
-// some disks.
-func Stage(dir string, t tree.Tree) (*Staged, error) {
-	s, err := NewStaging(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.writeFiles(t, t.Paths()); err != nil {
-		s.Discard()
-		return nil, err
-	}
-	return s, nil
-}
-
-// writeFiles writes the files of t named in paths into the staged folder.
-func (s *Staged) writeFiles(t tree.Tree, paths []string) error {
-	made := map[string]bool{}
-	for _, p := range paths {
-		if d := filepath.Dir(filepath.FromSlash(p)); d != "." && !made[d] {
-			if err := os.MkdirAll(filepath.Join(s.tmp, d), 0o755); err != nil {
-				return err
-			}
-			made[d] = true
-		}
-	}
-	return tree.Each(paths, func(p string) error {
-		if err := os.WriteFile(filepath.Join(s.tmp, filepath.FromSlash(p)), t[p], 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", filepath.Join(s.dir, p), err)
-		}
-		return nil
-	})
 }
 
 // NewStaging makes an empty folder beside dir, for a build to write into and Commit.
@@ -126,6 +83,25 @@ func (s *Staged) Sync(t, before tree.Tree) error {
 		}
 	}
 	return s.writeFiles(t, changed)
+}
+
+// writeFiles writes the files of t named in paths into the staged folder.
+func (s *Staged) writeFiles(t tree.Tree, paths []string) error {
+	made := map[string]bool{}
+	for _, p := range paths {
+		if d := filepath.Dir(filepath.FromSlash(p)); d != "." && !made[d] {
+			if err := os.MkdirAll(filepath.Join(s.tmp, d), 0o755); err != nil {
+				return err
+			}
+			made[d] = true
+		}
+	}
+	return tree.Each(paths, func(p string) error {
+		if err := os.WriteFile(filepath.Join(s.tmp, filepath.FromSlash(p)), t[p], 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(s.dir, p), err)
+		}
+		return nil
+	})
 }
 
 // Commit swaps the staged folder in and removes the previous one.

@@ -4,7 +4,6 @@
 package tree
 
 import (
-	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -30,20 +29,6 @@ func FromFs(src afero.Fs) (Tree, error) {
 		}
 		t[strings.TrimPrefix(path.Clean(p), "/")] = b
 		return nil
-	})
-	return t, err
-}
-
-// FromDir reads every regular file below dir on disk into a Tree.
-func FromDir(dir string) (Tree, error) {
-	t := Tree{}
-	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(dir + "/" + p)
-		t[p] = b
-		return err
 	})
 	return t, err
 }
