@@ -4,11 +4,10 @@
 package budget
 
 import (
-	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"path"
-	"sort"
 	"strings"
 	"sync"
 
@@ -49,29 +48,53 @@ func (r Report) Over() []string {
 
 // Weigh weighs the pages of web tree t; home is the home page's path ("index.html").
 func Weigh(t tree.Tree, home string) Report {
-	gz := sizer()
-	var r Report
-	pages := []string{}
+	var pages []string
 	for _, p := range t.Paths() {
 		if path.Ext(p) == ".html" {
 			pages = append(pages, p)
 		}
 	}
-	sort.Strings(pages)
-	for _, p := range pages {
-		html, css, other := gz(p, t[p]), 0, 0
+	// Every page is gzipped once, side by side; the stylesheets and scripts pages share are
+	// gzipped once for all of them.
+	var (
+		mu     sync.Mutex
+		shared = map[string]int{}
+	)
+	sharedSize := func(p string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		n, ok := shared[p]
+		if !ok {
+			n = gzipped(t[p])
+			shared[p] = n
+		}
+		return n
+	}
+	type weight struct{ html, css, other int }
+	weights := make([]weight, len(pages))
+	idx := make(map[string]int, len(pages))
+	for i, p := range pages {
+		idx[p] = i
+	}
+	tree.Each(pages, func(p string) error {
+		w := weight{html: gzipped(t[p])}
 		for _, res := range resources(t, p) {
-			n := gz(res, t[res])
 			if path.Ext(res) == ".css" {
-				css += n
+				w.css += sharedSize(res)
 			} else {
-				other += n
+				w.other += sharedSize(res)
 			}
 		}
+		weights[idx[p]] = w
+		return nil
+	})
+	var r Report
+	for i, p := range pages {
+		w := weights[i]
 		if p == home {
-			r.Home = html + css
+			r.Home = w.html + w.css
 		}
-		if total := html + css + other; total > r.Heaviest {
+		if total := w.html + w.css + w.other; total > r.Heaviest {
 			r.Heaviest, r.HeaviestP = total, p
 		}
 	}
@@ -102,23 +125,30 @@ func resources(t tree.Tree, page string) []string {
 	return out
 }
 
-// sizer returns a function giving the gzipped size of a file, computing each file once.
-func sizer() func(name string, b []byte) int {
-	var mu sync.Mutex
-	cache := map[string]int{}
-	return func(name string, b []byte) int {
-		mu.Lock()
-		defer mu.Unlock()
-		if n, ok := cache[name]; ok {
-			return n
-		}
-		var buf bytes.Buffer
-		w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-		w.Write(b)
-		w.Close()
-		cache[name] = buf.Len()
-		return buf.Len()
-	}
+// writers keeps gzip writers for reuse: a new one allocates about a megabyte of tables,
+// which costs more than compressing a page.
+var writers = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	return w
+}}
+
+// gzipped is the size of b gzipped at the level web servers commonly use.
+func gzipped(b []byte) int {
+	var n countingWriter
+	w := writers.Get().(*gzip.Writer)
+	defer writers.Put(w)
+	w.Reset(&n)
+	w.Write(b)
+	w.Close()
+	return int(n)
+}
+
+// countingWriter counts the bytes written to it and drops them.
+type countingWriter int
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 func kib(n int) string { return fmt.Sprintf("%.1f KiB", float64(n)/1024) }
