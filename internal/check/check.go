@@ -135,8 +135,8 @@ var (
 	norwegian = `(\+47[ ]?)?(\d{8}|\d{2} \d{2} \d{2} \d{2}|\d{3} \d{2} \d{3})`
 )
 
-// phonePatterns matches the numbers of data/contacts.yaml however they are spaced, and any
-// eight-digit Norwegian number.
+// phonePatterns matches, at the start of its input, the numbers of data/contacts.yaml however
+// they are spaced, and any eight-digit Norwegian number, when no digit or letter follows.
 func phonePatterns(data map[string]any) *regexp.Regexp {
 	alts := []string{norwegian}
 	contacts, _ := data["contacts"].(map[string]any)
@@ -154,22 +154,73 @@ func phonePatterns(data map[string]any) *regexp.Regexp {
 		}
 	}
 	slices.Sort(alts[1:])
-	return regexp.MustCompile(`(^|[^\d\w])(` + strings.Join(alts, "|") + `)($|[^\d\w])`)
+	return regexp.MustCompile(`^(` + strings.Join(alts, "|") + `)($|[^\d\w])`)
+}
+
+// longestNumber bounds the text a phone number pattern can match, trailing character included.
+const longestNumber = 48
+
+// notText matches the parts of a page body that are not read as text, where digits are
+// arguments, paths or addresses rather than typed numbers: shortcodes, link destinations and
+// bare web addresses. A tel: or mailto: link is a typed contact all the same: blank keeps it.
+var notText = regexp.MustCompile(`(?s)\{\{[<%].*?[>%]\}\}|\]\([^)]*\)|https?://\S+`)
+
+// blank returns body with every byte of the parts notText matches replaced by a space
+// (newlines kept), so positions and line numbers stay as they were.
+func blank(body string) string {
+	parts := notText.FindAllStringIndex(body, -1)
+	if parts == nil {
+		return body
+	}
+	b := []byte(body)
+	for _, m := range parts {
+		if dest := strings.TrimLeft(body[m[0]:m[1]], "]( <"); hasPrefixFold(dest, "tel:") || hasPrefixFold(dest, "mailto:") {
+			continue
+		}
+		for i := m[0]; i < m[1]; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
 }
 
 func typedContacts(p render.Page, phones *regexp.Regexp) []Finding {
 	var out []Finding
 	line := func(i int) int { return p.BodyLine + strings.Count(p.Body[:i], "\n") }
-	for _, m := range phones.FindAllStringSubmatchIndex(p.Body, -1) {
-		number := p.Body[m[4]:m[5]]
-		out = append(out, Finding{File: p.File, Line: line(m[4]), Severity: Error, Rule: "typed-contact",
-			Message: fmt.Sprintf("phone number %q typed into the page: use {{< phone \"id\" >}} with a contact from data/contacts.yaml", number)})
+	text := blank(p.Body)
+	// A number starts with a digit or a plus that follows no digit or letter: only there is
+	// the pattern tried, on the few characters a number can take.
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '+' && (c < '0' || c > '9') || i > 0 && isWordByte(text[i-1]) {
+			continue
+		}
+		m := phones.FindStringSubmatchIndex(text[i:min(len(text), i+longestNumber)])
+		if m == nil {
+			continue
+		}
+		out = append(out, Finding{File: p.File, Line: line(i + m[2]), Severity: Error, Rule: "typed-contact",
+			Message: fmt.Sprintf("phone number %q typed into the page: use {{< phone \"id\" >}} with a contact from data/contacts.yaml", text[i+m[2]:i+m[3]])})
+		i += m[3] - 1
 	}
-	for _, m := range email.FindAllStringIndex(p.Body, -1) {
-		out = append(out, Finding{File: p.File, Line: line(m[0]), Severity: Error, Rule: "typed-contact",
-			Message: fmt.Sprintf("e-mail address %q typed into the page: use {{< email \"id\" >}} with a contact from data/contacts.yaml", p.Body[m[0]:m[1]])})
+	if strings.Contains(text, "@") {
+		for _, m := range email.FindAllStringIndex(text, -1) {
+			out = append(out, Finding{File: p.File, Line: line(m[0]), Severity: Error, Rule: "typed-contact",
+				Message: fmt.Sprintf("e-mail address %q typed into the page: use {{< email \"id\" >}} with a contact from data/contacts.yaml", text[m[0]:m[1]])})
+		}
 	}
 	return out
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// isWordByte reports whether c is an ASCII digit, letter or underscore (\w in a pattern).
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // stringList reads a front matter list of strings.

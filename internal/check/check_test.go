@@ -48,6 +48,14 @@ func TestContent(t *testing.T) {
 		{"typed short number", page(nil, "Ring 112!"), `phone number "112"`},
 		{"typed unknown number", page(nil, "Ring 98 76 54 32."), `phone number "98 76 54 32"`},
 		{"typed e-mail", page(nil, "Skriv til\nhjelp@example.org."), `content/nb/x.md:7: error: e-mail address "hjelp@example.org"`},
+		{"typed number with country code", page(nil, "Ring +47 98765432."), `phone number "+47 98765432"`},
+		{"typed number in a tel: link", page(nil, "[Ring oss](tel:22331160)"), `phone number "22331160"`},
+		{"typed e-mail in a mailto: link", page(nil, "[Skriv](MAILTO:hjelp@example.org)"), `e-mail address "hjelp@example.org"`},
+		{"number after a shortcode spanning lines", page(nil, "{{< fact\n  \"x\" >}}\n\nRing 112."), `content/nb/x.md:9: error: phone number "112"`},
+		{"digits in shortcode arguments", page(nil, "{{< bar-chart \"112\" \"22331160\" >}} {{% note 116111 %}}"), ""},
+		{"digits in link paths", page(nil, "Se [saken](/nb/sak-112/) og [loven](../lov-22331160.md \"tittel\")."), ""},
+		{"digits in web addresses", page(nil, "Les https://lovdata.no/dokument/NL/lov/2005-05-20-28/KAPITTEL_2#%C2%A724 her."), ""},
+		{"numbers inside longer numbers", page(nil, "Saksnummer 2211211200 og 1121."), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Content([]render.Page{tc.page}, data, Config{Now: now})
