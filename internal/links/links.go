@@ -165,9 +165,8 @@ func HTML(doc []byte, el func(*Element), cssFn func(Ref) string) []byte {
 			case a.changed:
 				out.WriteByte(' ')
 				out.WriteString(a.Key)
-				out.WriteString(`="`)
-				out.WriteString(html.EscapeString(a.Val))
-				out.WriteByte('"')
+				out.WriteByte('=')
+				out.Write(attrValue(a.Val))
 			default:
 				out.Write(a.raw)
 			}
@@ -213,6 +212,16 @@ func HTML(doc []byte, el func(*Element), cssFn func(Ref) string) []byte {
 		}
 		out.Write(data)
 	}
+}
+
+// attrValue is v written as an attribute value the way a minifier writes it: without quotes
+// when it can be, else in whichever quotes need fewer escapes.
+func attrValue(v string) []byte {
+	if v == "" {
+		return []byte(`""`)
+	}
+	var buf []byte
+	return phtml.EscapeAttrVal(&buf, []byte(strings.ReplaceAll(v, "&", "&amp;")), 0, false)
 }
 
 // CSS returns the stylesheet with every url() replaced by what fn returns for it.

@@ -30,7 +30,7 @@ func TestHTMLRewritesURLs(t *testing.T) {
 			})
 		}
 	}, func(r Ref) string { return "." + r.URL }))
-	for _, want := range []string{`href="./a.css">`, `href="./x/" class=b`, `srcset="./a.png 1x, ./b.png 2x"`, `url(./i.png)`, `url(./j.png)`, `content="0; url=./old/"`} {
+	for _, want := range []string{`href=./a.css>`, `href=./x/ class=b`, `srcset="./a.png 1x, ./b.png 2x"`, `url(./i.png)`, `url(./j.png)`, `content="0; url=./old/"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %s:\n%s", want, out)
 		}
@@ -40,6 +40,22 @@ func TestHTMLRewritesURLs(t *testing.T) {
 	}
 	if got := strings.Join(seen, " "); got != "link.href=/a.css a.href=/x/ img.srcset=/a.png img.srcset=/b.png meta.content=/old/" {
 		t.Errorf("visited %s", got)
+	}
+}
+
+// A changed attribute is written as a minifier would write it.
+func TestChangedValuesAreWrittenMinified(t *testing.T) {
+	for val, want := range map[string]string{
+		"a/b.html":        ` title=a/b.html>`,
+		"":                ` title="">`,
+		"Ring oss":        ` title="Ring oss">`,
+		`Si "hei"`:        ` title='Si "hei"'>`,
+		"it's <b> & more": ` title="it's <b> &amp; more">`,
+	} {
+		out := string(HTML([]byte(`<p title=x>`), func(e *Element) { e.Get("title").Set(val) }, nil))
+		if out != "<p"+want {
+			t.Errorf("Set(%q) gives %s, want <p%s", val, out, want)
+		}
 	}
 }
 

@@ -51,20 +51,28 @@ func minifier() *minify.M {
 type Stats struct {
 	Files         int // files minified
 	Before, After int // their bytes before and after
+	Skipped       int // files that were minified already
 }
 
-// Tree minifies, in place, every file of t whose type has a minifier.
-func Tree(t tree.Tree) (Stats, error) {
+// Tree minifies, in place, every file of t whose type has a minifier, but for those done
+// says are minified already (done may be nil: none is).
+func Tree(t tree.Tree, done func(p string) bool) (Stats, error) {
 	var st Stats
-	mm := minifier()
-	hasMinifier := func(p string) bool { _, ok := types[path.Ext(p)]; return ok }
-	for p := range t {
-		if hasMinifier(p) {
-			st.Files++
-			st.Before += len(t[p])
+	todo := map[string]bool{}
+	for p, b := range t {
+		if _, ok := types[path.Ext(p)]; !ok {
+			continue
 		}
+		if done != nil && done(p) {
+			st.Skipped++
+			continue
+		}
+		todo[p] = true
+		st.Files++
+		st.Before += len(b)
 	}
-	err := t.Transform(hasMinifier, func(p string, b []byte) ([]byte, error) {
+	mm := minifier()
+	err := t.Transform(func(p string) bool { return todo[p] }, func(p string, b []byte) ([]byte, error) {
 		var buf bytes.Buffer
 		buf.Grow(len(b))
 		if err := mm.Minify(types[path.Ext(p)], &buf, bytes.NewReader(b)); err != nil {
@@ -72,10 +80,8 @@ func Tree(t tree.Tree) (Stats, error) {
 		}
 		return buf.Bytes(), nil
 	})
-	for p := range t {
-		if hasMinifier(p) {
-			st.After += len(t[p])
-		}
+	for p := range todo {
+		st.After += len(t[p])
 	}
 	return st, err
 }

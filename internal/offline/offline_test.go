@@ -42,7 +42,7 @@ func TestMakeSwapsExitAndDropsWebOnlyFiles(t *testing.T) {
 	}
 	off := Make(web, "https://site.example/")
 	got := string(off["index.html"])
-	if want := `<a class=exit href="vaer/index.html">x</a><script src="js/a.js"></script>`; got != want {
+	if want := `<a class=exit href=vaer/index.html>x</a><script src=js/a.js></script>`; got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
 	for p := range off {

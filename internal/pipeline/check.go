@@ -59,7 +59,7 @@ func Check(dir string, now time.Time) (*check.Report, error) {
 // builtTrees makes the web tree (as published, but without the sheets' PDFs, which only the
 // build prints) and the offline tree of a rendered site, as Run does.
 func builtTrees(site *render.Result) (check.Built, error) {
-	web, _, err := webTree(site)
+	web, err := webTree(site)
 	if err != nil {
 		return check.Built{}, err
 	}

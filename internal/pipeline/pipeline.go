@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -132,16 +133,13 @@ func Run(opts Options) (*Result, error) {
 
 	var web, rendered tree.Tree
 	if err := step("minify", func() (string, error) {
-		var err error
-		if rendered, err = tree.FromFs(site.Files); err != nil {
-			return "", err
-		}
+		rendered = site.Files
 		web = rendered.Clone()
-		st, err := finish(web)
+		st, err := finish(web, site)
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%d files, %s → %s", st.Files, kib(st.Before), kib(st.After)), nil
+		return fmt.Sprintf("%d files, %s → %s; %d pages minified by Hugo", st.Files, kib(st.Before), kib(st.After), st.Skipped), nil
 	}); err != nil {
 		return nil, err
 	}
@@ -236,24 +234,30 @@ func Run(opts Options) (*Result, error) {
 }
 
 // webTree is the web site of a rendered site, as it is published (but for the sheets' PDFs).
-func webTree(site *render.Result) (tree.Tree, minifier.Stats, error) {
-	web, err := tree.FromFs(site.Files)
-	if err != nil {
-		return nil, minifier.Stats{}, err
-	}
-	st, err := finish(web)
-	return web, st, err
+func webTree(site *render.Result) (tree.Tree, error) {
+	web := site.Files.Clone()
+	_, err := finish(web, site)
+	return web, err
 }
 
 // finish turns what Hugo rendered into what is published: QR codes drawn into the pages,
-// then every file minified (Hugo minifies what it renders, not what it copies).
-func finish(web tree.Tree) (minifier.Stats, error) {
-	// QR codes are drawn into the pages first, so their SVG is minified with them.
+// then every file minified that Hugo did not minify (it minifies the pages it renders, not
+// the files it copies or publishes as resources, nor what the QR codes changed).
+func finish(web tree.Tree, site *render.Result) (minifier.Stats, error) {
 	isHTML := func(p string) bool { return strings.HasSuffix(p, ".html") }
-	if err := web.Transform(isHTML, func(p string, b []byte) ([]byte, error) { return qr.Draw(b) }); err != nil {
+	drawn := map[string]bool{}
+	for p, b := range web {
+		drawn[p] = isHTML(p) && qr.Wants(b)
+	}
+	if err := web.Transform(func(p string) bool { return drawn[p] }, func(p string, b []byte) ([]byte, error) {
+		return qr.Draw(b)
+	}); err != nil {
 		return minifier.Stats{}, err
 	}
-	return minifier.Tree(web)
+	minified := func(p string) bool {
+		return site.MinifiedPages && isHTML(p) && !drawn[p] && !slices.Contains(site.Static, p)
+	}
+	return minifier.Tree(web, minified)
 }
 
 // removeOtherZips leaves keep as the only offline zip in dist, so dist never holds two

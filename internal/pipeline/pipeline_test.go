@@ -13,9 +13,11 @@ import (
 	"testing"
 
 	"github.com/veiviser/veiviser/internal/links"
+	"github.com/veiviser/veiviser/internal/minifier"
 	"github.com/veiviser/veiviser/internal/pipeline"
 	"github.com/veiviser/veiviser/internal/sitegen"
 	"github.com/veiviser/veiviser/internal/sitetest"
+	"github.com/veiviser/veiviser/internal/tree"
 )
 
 func build(t *testing.T, dir string) (*pipeline.Result, error) {
@@ -68,7 +70,7 @@ func TestOfflineLinksAreRelativeFilePaths(t *testing.T) {
 	}
 	// The exit button leaves for the neutral local page, not the web.
 	home := string(res.Offline["index.html"])
-	if !strings.Contains(home, `class=exit-button href="vaer/index.html"`) {
+	if !strings.Contains(home, `class=exit-button href=vaer/index.html `) {
 		t.Errorf("offline exit button does not point to the neutral page:\n%s", home)
 	}
 	for _, webOnly := range []string{"robots.txt", "sitemap.xml"} {
@@ -108,16 +110,49 @@ var licenseComment = regexp.MustCompile(`(?s)/\*[!*][^*]*(\*+[^*/][^*]*)*\*+/`)
 
 func TestEverythingPublishedIsMinified(t *testing.T) {
 	res := mustBuild(t, sitetest.New(t, sitetest.Minimal))
-	for _, tr := range []map[string][]byte{res.Web, res.Offline} {
+	assertMinified(t, res)
+}
+
+// Hugo minifies the pages it renders only when the project says so; the build minifies them
+// when Hugo did not.
+func TestPagesAreMinifiedWhenHugoIsNotToldTo(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	config := filepath.Join(dir, "hugo.toml")
+	b, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := bytes.Replace(b, []byte("minifyOutput = true"), []byte("minifyOutput = false"), 1)
+	if bytes.Equal(off, b) {
+		t.Fatal("hugo.toml has no minifyOutput = true to turn off")
+	}
+	if err := os.WriteFile(config, off, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	assertMinified(t, mustBuild(t, dir))
+}
+
+// assertMinified fails for every published file that has a minifier and is not minified: one
+// with the line breaks or indentation of source code, or one that minifying again shrinks.
+func assertMinified(t *testing.T, res *pipeline.Result) {
+	t.Helper()
+	for name, tr := range map[string]tree.Tree{"web": res.Web, "offline": res.Offline} {
+		again := tr.Clone()
+		if _, err := minifier.Tree(again, nil); err != nil {
+			t.Fatal(err)
+		}
 		for p, b := range tr {
 			switch path.Ext(p) {
 			case ".html", ".css", ".js", ".xml", ".json", ".svg":
+				if len(again[p]) < len(b) { // (minifying JavaScript again may rename, not shrink)
+					t.Errorf("%s %s is not minified: minifying it makes %d bytes of %d", name, p, len(again[p]), len(b))
+				}
 				b = licenseComment.ReplaceAll(b, nil)
 				if len(b) > 2000 && bytes.Count(b, []byte("\n")) > len(b)/2000 {
-					t.Errorf("%s has %d line breaks in %d bytes", p, bytes.Count(b, []byte("\n")), len(b))
+					t.Errorf("%s %s has %d line breaks in %d bytes", name, p, bytes.Count(b, []byte("\n")), len(b))
 				}
 				if bytes.Contains(b, []byte(">\n<")) || bytes.Contains(b, []byte("{\n")) || bytes.Contains(b, []byte("\n  ")) {
-					t.Errorf("%s is not minified: %.200s", p, b)
+					t.Errorf("%s %s is not minified: %.200s", name, p, b)
 				}
 			}
 		}
@@ -288,11 +323,15 @@ func TestShortcodeInHeadingWithoutIDFailsNamingTheFile(t *testing.T) {
 
 func TestStaticFilesArePublishedMinified(t *testing.T) {
 	dir := sitetest.New(t, sitetest.Minimal)
-	sitetest.Write(t, dir, "-- static/extra/print.css --\nbody {\n  color: black;\n}\n-- static/files/note.txt --\nkeep me\n")
+	sitetest.Write(t, dir, "-- static/extra/print.css --\nbody {\n  color: black;\n}\n-- static/files/note.txt --\nkeep me\n"+
+		"-- static/extra/page.html --\n<!doctype html>\n<html lang=nb>\n  <title>Side</title>\n  <p>Tekst\n</html>\n")
 	res := mustBuild(t, dir)
 	for _, tr := range []map[string][]byte{res.Web, res.Offline} {
 		if got := string(tr["extra/print.css"]); got != "body{color:#000}" {
 			t.Errorf("static CSS = %q, want it minified", got)
+		}
+		if got := string(tr["extra/page.html"]); got != "<!doctype html><html lang=nb><title>Side</title><p>Tekst</html>" {
+			t.Errorf("static HTML = %q, want it minified", got)
 		}
 		if got := string(tr["files/note.txt"]); got != "keep me\n" {
 			t.Errorf("static text file = %q", got)

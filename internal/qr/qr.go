@@ -18,9 +18,12 @@ import (
 // marker is how a page asks for a code; files without it are left alone.
 var marker = []byte("data-qr")
 
+// Wants reports whether doc asks for a code: Draw leaves other documents as they are.
+func Wants(doc []byte) bool { return bytes.Contains(doc, marker) }
+
 // Draw returns doc with the QR code of URL drawn into every element with data-qr="URL".
 func Draw(doc []byte) ([]byte, error) {
-	if !bytes.Contains(doc, marker) {
+	if !Wants(doc) {
 		return doc, nil
 	}
 	var out bytes.Buffer

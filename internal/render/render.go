@@ -21,6 +21,7 @@ import (
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
 	"github.com/spf13/afero"
+	"github.com/veiviser/veiviser/internal/tree"
 )
 
 // Options says what to build.
@@ -29,16 +30,21 @@ type Options struct {
 	Dir string
 	// BaseURL overrides the baseURL from the configuration when not empty.
 	BaseURL string
-	// PublishDir, when set, is a folder on disk Hugo writes the site into while it renders
-	// (as the hugo command does, overlapping the writing with the rendering); otherwise the
-	// site is built in memory.
+	// PublishDir, when set, is an empty folder on disk Hugo writes the site into while it
+	// renders (as the hugo command does, overlapping the writing with the rendering);
+	// otherwise the site is built in memory. Either way Result.Files holds the site.
 	PublishDir string
 }
 
 // Result is a built site.
 type Result struct {
-	// Files holds the published site, rooted at "/".
-	Files afero.Fs
+	// Files holds the published site.
+	Files tree.Tree
+	// Static lists the files of Files copied from the project's static/ folder as they are.
+	Static []string
+	// MinifiedPages says whether Hugo minified the pages it rendered (minify.minifyOutput);
+	// it minifies no file it only copies or publishes as a resource.
+	MinifiedPages bool
 	// BaseURL is the base URL the site was built with.
 	BaseURL string
 	// Pages counts the regular pages per language code.
@@ -104,13 +110,17 @@ func Site(opts Options) (*Result, error) {
 		return nil, describe(dir, err, &log)
 	}
 
-	var out, dest afero.Fs = afero.NewMemMapFs(), nil
-	dest = out
+	dest := afero.NewMemMapFs()
 	if opts.PublishDir != "" {
+		if entries, err := os.ReadDir(opts.PublishDir); err != nil || len(entries) > 0 {
+			return nil, fmt.Errorf("%s: not an empty folder to publish into", opts.PublishDir)
+		}
 		dest = hugofs.Os
-		out = afero.NewBasePathFs(afero.NewOsFs(), opts.PublishDir)
 	}
 	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, dest, flags)
+	// Everything Hugo publishes is kept as it is written, so nothing is read back.
+	out := newCapture(fs.PublishDir)
+	fs.PublishDir, fs.PublishDirServer, fs.PublishDirStatic = out, out, out
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  configs,
 		Fs:       fs,
@@ -126,14 +136,18 @@ func Site(opts Options) (*Result, error) {
 		return nil, describe(dir, err, &log)
 	}
 
-	res := &Result{Files: out, BaseURL: configs.Base.BaseURL, Pages: map[string]int{}, Warnings: warnings(dir, &log)}
+	res := &Result{BaseURL: configs.Base.BaseURL, Pages: map[string]int{}, Warnings: warnings(dir, &log),
+		MinifiedPages: configs.Base.Minify.MinifyOutput}
 	for _, w := range res.Warnings {
 		// Hugo skips pages it has no template for; for us that is a broken build.
 		if strings.HasPrefix(w, "found no layout file") {
 			return nil, fmt.Errorf("layouts: %s", strings.SplitN(w, ":", 2)[0])
 		}
 	}
-	if err := copyStatic(dir, out); err != nil {
+	if res.Static, err = copyStatic(dir, out); err != nil {
+		return nil, err
+	}
+	if res.Files, err = out.Tree(); err != nil {
 		return nil, err
 	}
 	for _, s := range sites.Sites {
@@ -181,13 +195,15 @@ func environ() []string {
 }
 
 // copyStatic copies the files of the project's static/ folder into the site, as the hugo
-// command does (Hugo's Build leaves that to its command line). Rendered files win.
-func copyStatic(dir string, out afero.Fs) error {
+// command does (Hugo's Build leaves that to its command line), and lists them. Rendered
+// files win.
+func copyStatic(dir string, out afero.Fs) ([]string, error) {
 	root := filepath.Join(dir, "static")
 	if _, err := os.Stat(root); err != nil {
-		return nil
+		return nil, nil
 	}
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	var copied []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -203,8 +219,10 @@ func copyStatic(dir string, out afero.Fs) error {
 		if err := out.MkdirAll(path.Dir(target), 0o755); err != nil {
 			return err
 		}
+		copied = append(copied, target[1:])
 		return afero.WriteFile(out, target, b, 0o644)
 	})
+	return copied, err
 }
 
 // bodyLine is the line of file name on which body starts (1 when it cannot tell).

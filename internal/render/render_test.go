@@ -1,0 +1,67 @@
+package render_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+	"github.com/veiviser/veiviser/internal/render"
+	"github.com/veiviser/veiviser/internal/sitetest"
+	"github.com/veiviser/veiviser/internal/tree"
+)
+
+// The site Hugo writes into a folder is the site Result.Files holds, byte for byte, and the
+// same site a build in memory gives.
+func TestFilesAreWhatWasPublished(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	sitetest.Write(t, dir, "-- static/extra/print.css --\nbody {\n  color: black;\n}\n")
+	out := t.TempDir()
+	onDisk, err := render.Site(render.Options{Dir: dir, PublishDir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, err := tree.FromFs(afero.NewBasePathFs(afero.NewOsFs(), out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMemory, err := render.Site(render.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(written) < 20 {
+		t.Fatalf("only %d files were written: %v", len(written), written.Paths())
+	}
+	for name, got := range map[string]tree.Tree{"Files of the build into a folder": onDisk.Files, "Files of the build in memory": inMemory.Files} {
+		for _, p := range written.Paths() {
+			if !bytes.Equal(got[p], written[p]) {
+				t.Errorf("%s: %s differs from the file written (%d bytes, want %d)", name, p, len(got[p]), len(written[p]))
+			}
+		}
+		for _, p := range got.Paths() {
+			if _, ok := written[p]; !ok {
+				t.Errorf("%s: has %s, which was not written", name, p)
+			}
+		}
+	}
+	if got := strings.Join(onDisk.Static, " "); got != "extra/print.css" {
+		t.Errorf("Static = %q, want the one file of static/", got)
+	}
+	if !onDisk.MinifiedPages {
+		t.Errorf("MinifiedPages = false, but hugo.toml sets minify.minifyOutput")
+	}
+}
+
+func TestPublishDirMustBeEmpty(t *testing.T) {
+	dir := sitetest.New(t, sitetest.Minimal)
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "old.html"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := render.Site(render.Options{Dir: dir, PublishDir: out})
+	if err == nil || !strings.Contains(err.Error(), "not an empty folder") {
+		t.Fatalf("error = %v, want one saying the folder is not empty", err)
+	}
+}
