@@ -140,23 +140,52 @@ func EachURL(e *Element, a *Attr, fn func(Ref) string) {
 
 // HTML walks every start tag of an HTML document, calling el for each element and css for the
 // text of style elements and style attributes. It returns the document with the changes el
-// made to attributes and css made to stylesheets; unchanged bytes stay as they were.
+// made to attributes and css made to stylesheets; unchanged bytes stay as they were. el must
+// not keep the element after it returns: the next one reuses it.
 func HTML(doc []byte, el func(*Element), cssFn func(Ref) string) []byte {
 	var out bytes.Buffer
 	out.Grow(len(doc) + 64)
+	walk(doc, el, cssFn, &out)
+	return out.Bytes()
+}
+
+// walk is HTML writing the document to out, or only reading it when out is nil.
+func walk(doc []byte, el func(*Element), cssFn func(Ref) string, out *bytes.Buffer) {
+	write := func(b []byte) {
+		if out != nil {
+			out.Write(b)
+		}
+	}
+	// The lexer works on its own copy of doc, which stays put until the end: the tokens it
+	// returns are slices of that copy and need no copying of their own.
 	l := phtml.NewLexer(parse.NewInputBytes(readOnly(doc)))
-	var cur *Element
-	var head []byte // the raw "<tag" of the current element
+	var (
+		cur   Element
+		open  bool     // cur is a start tag being read
+		head  []byte   // the raw "<tag" of cur
+		attrs []Attr   // cur's attributes, reused from tag to tag
+		raws  [][]byte // and their raw bytes
+	)
 	inStyle := false
 	flush := func(closing []byte) {
-		if cur == nil {
+		if !open {
 			return
 		}
-		el(cur)
+		open = false
+		cur.Attrs = cur.Attrs[:0]
+		for i := range attrs {
+			attrs[i].raw = raws[i]
+			cur.Attrs = append(cur.Attrs, &attrs[i])
+		}
+		el(&cur)
 		if s := cur.Get("style"); s != nil && cssFn != nil {
 			if ns := CSS([]byte(s.Val), cssFn); string(ns) != s.Val {
 				s.Set(string(ns))
 			}
+		}
+		inStyle = cur.Name == "style"
+		if out == nil {
+			return
 		}
 		out.Write(head)
 		for _, a := range cur.Attrs {
@@ -172,31 +201,26 @@ func HTML(doc []byte, el func(*Element), cssFn func(Ref) string) []byte {
 			}
 		}
 		out.Write(closing)
-		inStyle = cur.Name == "style"
-		cur = nil
 	}
 	for {
 		tt, data := l.Next()
 		switch tt {
 		case phtml.ErrorToken:
 			flush(nil)
-			return out.Bytes()
+			return
 		case phtml.StartTagToken:
 			flush(nil)
-			cur = &Element{Name: strings.ToLower(string(l.Text()))}
-			head = bytes.Clone(data)
+			cur, open, head = Element{Name: name(l.Text()), Attrs: cur.Attrs}, true, data
+			attrs, raws = attrs[:0], raws[:0]
 			continue
 		case phtml.AttributeToken:
-			if cur != nil {
+			if open {
 				val := l.AttrVal()
 				if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
 					val = val[1 : len(val)-1]
 				}
-				cur.Attrs = append(cur.Attrs, &Attr{
-					Key: strings.ToLower(string(l.AttrKey())),
-					Val: html.UnescapeString(string(val)),
-					raw: bytes.Clone(data),
-				})
+				attrs = append(attrs, Attr{Key: name(l.AttrKey()), Val: html.UnescapeString(string(val))})
+				raws = append(raws, data)
 				continue
 			}
 		case phtml.StartTagCloseToken, phtml.StartTagVoidToken:
@@ -204,13 +228,32 @@ func HTML(doc []byte, el func(*Element), cssFn func(Ref) string) []byte {
 			continue
 		case phtml.TextToken:
 			if inStyle && cssFn != nil {
-				out.Write(CSS(data, cssFn))
+				write(CSS(data, cssFn))
 				continue
 			}
 		case phtml.EndTagToken:
 			inStyle = false
 		}
-		out.Write(data)
+		write(data)
+	}
+}
+
+// name is an element or attribute name in lower case, without allocating for common ones.
+func name(b []byte) string {
+	if n, ok := names[string(b)]; ok { // (the lookup does not allocate)
+		return n
+	}
+	return strings.ToLower(string(b))
+}
+
+var names = map[string]string{}
+
+func init() {
+	for _, n := range strings.Fields(`a p li ul ol div span link meta script img svg path h1 h2 h3 section nav main
+		header footer aside article form input label button time cite
+		href src rel class id lang hreflang content name type defer aria-label aria-hidden
+		aria-labelledby aria-current aria-live role dir hidden style title charset data-offline-href`) {
+		names[n] = n
 	}
 }
 
@@ -250,11 +293,11 @@ func CSS(sheet []byte, fn func(Ref) string) []byte {
 
 // Walk calls fn for every URL in an HTML document, without changing it.
 func Walk(doc []byte, fn func(e *Element, r Ref)) {
-	HTML(doc, func(e *Element) {
+	walk(doc, func(e *Element) {
 		for _, a := range e.Attrs {
 			EachURL(e, a, func(r Ref) string { fn(e, r); return r.URL })
 		}
-	}, func(r Ref) string { fn(nil, r); return r.URL })
+	}, func(r Ref) string { fn(nil, r); return r.URL }, nil)
 }
 
 // readOnly limits b's capacity to its length. The lexers write a sentinel byte just past the
