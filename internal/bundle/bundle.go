@@ -14,6 +14,7 @@ import (
 	"hash/crc32"
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -36,49 +37,76 @@ var compressors = sync.Pool{New: func() any {
 	return fw
 }}
 
+// entry is a file of the zip, ready to be written.
+type entry struct {
+	body, raw []byte // the file, and what is stored: body deflated, or body itself
+	crc       uint32
+	sum       [sha256.Size]byte
+}
+
 // Zip packs t into a zip whose single top-level folder is named folder. Every entry carries
 // the time modified, so the same tree and time give the same bytes.
 func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error) {
-	files := t.Clone()
-	files[Readme] = []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder).Replace(readme))
-	files[Sums] = sums(files)
-
-	// Compress every file in parallel; the entries are then written in sorted order.
-	paths := files.Paths()
-	compressed := files.Clone()
-	if err := compressed.Transform(deflated, func(p string, b []byte) ([]byte, error) {
+	// Every file is checksummed and compressed in parallel; the entries are then written in
+	// sorted order.
+	entries := make(map[string]*entry, len(t)+2)
+	for p, b := range t {
+		entries[p] = &entry{body: b}
+	}
+	pack := func(p string) error {
+		e := entries[p]
+		e.crc = crc32.ChecksumIEEE(e.body)
+		e.sum = sha256.Sum256(e.body)
+		if !deflated(p) {
+			e.raw = e.body
+			return nil
+		}
 		var c bytes.Buffer
 		fw := compressors.Get().(*flate.Writer)
 		defer compressors.Put(fw)
 		fw.Reset(&c)
-		if _, err := fw.Write(b); err != nil {
-			return nil, err
+		if _, err := fw.Write(e.body); err != nil {
+			return fmt.Errorf("zip %s: %w", p, err)
 		}
 		if err := fw.Close(); err != nil {
-			return nil, err
+			return fmt.Errorf("zip %s: %w", p, err)
 		}
-		return c.Bytes(), nil
-	}); err != nil {
+		e.raw = c.Bytes()
+		return nil
+	}
+	if err := tree.Each(t.Paths(), pack); err != nil {
 		return nil, err
 	}
+	entries[Readme] = &entry{body: []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder).Replace(readme))}
+	if err := pack(Readme); err != nil {
+		return nil, err
+	}
+	entries[Sums] = &entry{body: sums(entries)}
+	if err := pack(Sums); err != nil {
+		return nil, err
+	}
+	paths := make([]string, 0, len(entries))
+	for p := range entries {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
 
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	modified = modified.UTC().Truncate(2 * time.Second)
 	dirs := map[string]bool{}
-	add := func(name string, mode fs.FileMode, body []byte) error {
+	add := func(name string, mode fs.FileMode, e *entry) error {
 		h := &zip.FileHeader{Name: name, Modified: modified, Method: zip.Store}
 		h.ModifiedDate, h.ModifiedTime = msDosTime(modified) // CreateRaw does not derive them
 		h.SetMode(mode)
 		var raw []byte
-		if body != nil {
-			h.Method = zip.Deflate
-			if !deflated(strings.TrimPrefix(name, folder+"/")) {
-				h.Method = zip.Store
+		if e != nil {
+			if deflated(name) {
+				h.Method = zip.Deflate
 			}
-			h.CRC32 = crc32.ChecksumIEEE(body)
-			h.UncompressedSize64 = uint64(len(body))
-			raw = compressed[strings.TrimPrefix(name, folder+"/")]
+			h.CRC32 = e.crc
+			h.UncompressedSize64 = uint64(len(e.body))
+			raw = e.raw
 			h.CompressedSize64 = uint64(len(raw))
 		}
 		w, err := zw.CreateRaw(h)
@@ -95,7 +123,7 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 		if err := addDirs(add, dirs, folder, path.Dir(p)); err != nil {
 			return nil, err
 		}
-		if err := add(folder+"/"+p, fileMode, files[p]); err != nil {
+		if err := add(folder+"/"+p, fileMode, entries[p]); err != nil {
 			return nil, fmt.Errorf("zip %s: %w", p, err)
 		}
 	}
@@ -121,7 +149,7 @@ const (
 )
 
 // addDirs adds the entries for folder d and its parents that are not in the zip yet.
-func addDirs(add func(string, fs.FileMode, []byte) error, seen map[string]bool, top, d string) error {
+func addDirs(add func(string, fs.FileMode, *entry) error, seen map[string]bool, top, d string) error {
 	if d == "." || seen[d] {
 		return nil
 	}
@@ -132,12 +160,17 @@ func addDirs(add func(string, fs.FileMode, []byte) error, seen map[string]bool, 
 	return add(top+"/"+d+"/", dirMode, nil)
 }
 
-// sums is the SHA256SUMS file for files, in the format of sha256sum(1).
-func sums(files tree.Tree) []byte {
+// sums is the SHA256SUMS file for the entries, each checksummed already, in the format of
+// sha256sum(1).
+func sums(entries map[string]*entry) []byte {
+	paths := make([]string, 0, len(entries))
+	for p := range entries {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
 	var b bytes.Buffer
-	for _, p := range files.Paths() {
-		h := sha256.Sum256(files[p])
-		b.WriteString(hex.EncodeToString(h[:]) + "  " + p + "\n")
+	for _, p := range paths {
+		b.WriteString(hex.EncodeToString(entries[p].sum[:]) + "  " + p + "\n")
 	}
 	return b.Bytes()
 }
