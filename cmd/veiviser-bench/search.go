@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/veiviser/veiviser/internal/budget"
 	"github.com/veiviser/veiviser/internal/pdf"
 	"net"
 	"net/http"
@@ -38,7 +37,7 @@ func searchBench(web tree.Tree, public string) bool {
 			continue
 		}
 		found++
-		n := gzipped(web[p])
+		n := budget.Gzipped(web[p])
 		verdict := ""
 		if n > indexLimit {
 			verdict, ok = " OVER LIMIT", false
@@ -81,14 +80,6 @@ func indexLanguage(p string, b []byte) (string, bool) {
 }
 
 var indexGlobal = regexp.MustCompile(`^window\.VEIVISER_INDEX_([A-Z]+)=`)
-
-func gzipped(b []byte) int {
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	w.Write(b)
-	w.Close()
-	return buf.Len()
-}
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 

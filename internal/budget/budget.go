@@ -65,7 +65,7 @@ func Weigh(t tree.Tree, home string) Report {
 		defer mu.Unlock()
 		n, ok := shared[p]
 		if !ok {
-			n = gzipped(t[p])
+			n = Gzipped(t[p])
 			shared[p] = n
 		}
 		return n
@@ -77,7 +77,7 @@ func Weigh(t tree.Tree, home string) Report {
 		idx[p] = i
 	}
 	tree.Each(pages, func(p string) error {
-		w := weight{html: gzipped(t[p])}
+		w := weight{html: Gzipped(t[p])}
 		for _, res := range resources(t, p) {
 			if path.Ext(res) == ".css" {
 				w.css += sharedSize(res)
@@ -132,8 +132,8 @@ var writers = sync.Pool{New: func() any {
 	return w
 }}
 
-// gzipped is the size of b gzipped at the level web servers commonly use.
-func gzipped(b []byte) int {
+// Gzipped is the size of b gzipped at the level web servers commonly use.
+func Gzipped(b []byte) int {
 	var n countingWriter
 	w := writers.Get().(*gzip.Writer)
 	defer writers.Put(w)
