@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/veiviser/veiviser/internal/sitegen"
 )
@@ -410,5 +411,117 @@ func TestPagesPrintCleanly(t *testing.T) {
 		if !strings.Contains(got[1], "112") {
 			t.Errorf("%s prints without the emergency number", p)
 		}
+	}
+}
+
+// waitLocation polls the tab's address until ok accepts it, and returns the last address seen
+// and whether ok accepted it within Timeout.
+func waitLocation(tab *Tab, ok func(string) bool) (string, bool) {
+	deadline := time.Now().Add(Timeout)
+	var u string
+	for {
+		got, err := Run(tab, chromedp.Location())
+		if err == nil {
+			u = got
+			if ok(u) {
+				return u, true
+			}
+		}
+		if time.Now().After(deadline) {
+			return u, false
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// TestBackAfterExitShowsNoVeiviserPage: with JavaScript a visit is one history entry, so after
+// reading three pages and leaving with the quick exit, Back shows the page the reader had open
+// before Veiviser (the safety page promises this), over http and file://.
+func TestBackAfterExitShowsNoVeiviserPage(t *testing.T) {
+	b := New(t)
+	before := filepath.Join(t.TempDir(), "before.html")
+	if err := os.WriteFile(before, []byte("<!doctype html><title>before</title><p>Another site"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	beforeURL := "file://" + filepath.ToSlash(before)
+	for _, v := range variants(t) {
+		t.Run(v.name, func(t *testing.T) {
+			tab := b.NewTab(t)
+			if _, err := tab.Open(beforeURL); err != nil {
+				t.Fatal(err)
+			}
+			entries, err := Eval[int](tab, `history.length`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tab.Open(v.url("index.html")); err != nil {
+				t.Fatal(err)
+			}
+			// Home → Er dette meg? → Gjeld, by clicking the site's own links.
+			for _, step := range []string{"er-dette-meg", "gjeld"} {
+				if err := tab.Do(chromedp.Click(`main a[href*="` + step + `"]`)); err != nil {
+					t.Fatalf("clicking the link to %s: %v", step, err)
+				}
+				if now, ok := waitLocation(tab, func(u string) bool { return strings.Contains(u, step) }); !ok {
+					t.Fatalf("the link to %s did not open it: at %s", step, now)
+				}
+				if _, err := Run(tab, chromedp.WaitReady("body")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n, err := Eval[int](tab, `history.length`); err != nil || n != entries+1 {
+				t.Errorf("after three Veiviser pages history.length = %d (%v), want %d: one entry for the visit", n, err, entries+1)
+			}
+			page, _ := Run(tab, chromedp.Location())
+			if err := tab.Do(chromedp.Click(".exit-button")); err != nil {
+				t.Fatal(err)
+			}
+			if now, ok := waitLocation(tab, func(u string) bool { return left(v, page, u) }); !ok {
+				t.Fatalf("the exit did not leave: at %s", now)
+			}
+			if err := tab.Do(chromedp.NavigateBack()); err != nil {
+				t.Fatalf("Back after the exit: %v", err)
+			}
+			if now, ok := waitLocation(tab, func(u string) bool { return u == beforeURL }); !ok {
+				t.Errorf("Back after the exit shows %s, want the page before Veiviser (%s)", now, beforeURL)
+			}
+		})
+	}
+}
+
+// TestShiftHintOnlyWhereAKeyboardIsLikely: the "press Shift three times" hint shows where the
+// browser reports a pointer that can hover finely (a PC with a mouse, where a keyboard is
+// likely) and stays hidden on a touch screen and without JavaScript, where it cannot work.
+func TestShiftHintOnlyWhereAKeyboardIsLikely(t *testing.T) {
+	b := New(t)
+	home := variants(t)[0].url("index.html")
+	visible := func(t *testing.T, tab *Tab) bool {
+		t.Helper()
+		if _, err := tab.Open(home); err != nil {
+			t.Fatal(err)
+		}
+		v, err := Eval[bool](tab, `(function(h){return !!h && !h.hidden && h.getBoundingClientRect().height > 0})(document.getElementById("exit-hint"))`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// Headless Chromium reports no hovering pointer, as a touch screen does.
+	touch := b.NewTab(t)
+	if fine, _ := Eval[bool](touch, `matchMedia("(hover: hover) and (pointer: fine)").matches`); fine {
+		t.Skip("this Chromium reports a fine pointer; the touch case cannot be arranged")
+	}
+	if visible(t, touch) {
+		t.Error("the Shift hint shows on a touch screen")
+	}
+	// A PC with a mouse: the same media query answers yes.
+	pc := b.NewTab(t)
+	if _, err := Call(pc, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `(function(m){window.matchMedia=function(q){return q==="(hover: hover) and (pointer: fine)"?{matches:true,media:q}:m.call(window,q)}})(window.matchMedia)`,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !visible(t, pc) {
+		t.Error("the Shift hint is hidden on a PC with a mouse")
 	}
 }
