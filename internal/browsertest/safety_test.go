@@ -457,17 +457,29 @@ func TestBackAfterExitShowsNoVeiviserPage(t *testing.T) {
 			if _, err := tab.Open(v.url("index.html")); err != nil {
 				t.Fatal(err)
 			}
-			// Home → Er dette meg? → Gjeld, by clicking the site's own links.
+			// Home → Er dette meg? → Gjeld, by clicking the site's own links. The click is sent in
+			// the page itself once it has loaded, so it cannot land on the page before.
 			for _, step := range []string{"er-dette-meg", "gjeld"} {
-				if err := tab.Do(chromedp.Click(`main a[href*="` + step + `"]`)); err != nil {
-					t.Fatalf("clicking the link to %s: %v", step, err)
+				click := `(function(){if(document.readyState!=="complete")return false;var a=document.querySelector('main a[href*="` + step + `"]');if(!a)return false;a.click();return true})()`
+				deadline := time.Now().Add(Timeout)
+				for {
+					if ok, err := Eval[bool](tab, click); err == nil && ok {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("no link to %s to click", step)
+					}
+					time.Sleep(25 * time.Millisecond)
 				}
 				if now, ok := waitLocation(tab, func(u string) bool { return strings.Contains(u, step) }); !ok {
 					t.Fatalf("the link to %s did not open it: at %s", step, now)
 				}
-				if _, err := Run(tab, chromedp.WaitReady("body")); err != nil {
-					t.Fatal(err)
-				}
+			}
+			if _, ok := waitLocation(tab, func(string) bool {
+				s, err := Eval[string](tab, `document.readyState`)
+				return err == nil && s == "complete"
+			}); !ok {
+				t.Fatal("the last page did not load")
 			}
 			if n, err := Eval[int](tab, `history.length`); err != nil || n != entries+1 {
 				t.Errorf("after three Veiviser pages history.length = %d (%v), want %d: one entry for the visit", n, err, entries+1)
