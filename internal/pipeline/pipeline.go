@@ -8,10 +8,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +62,14 @@ func Run(opts Options) (*Result, error) {
 	}
 	log = &lockedWriter{w: log} // steps that run side by side report to it
 	step := stepper(log)
+
+	// One build at a time writes into these folders; holding the lock, it first removes what
+	// an interrupted build left there.
+	lock, err := publish.Acquire(opts.Public, opts.Dist)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 
 	type named struct {
 		name string
@@ -210,14 +216,10 @@ func Run(opts Options) (*Result, error) {
 		if err := <-synced; err != nil {
 			return "", err
 		}
-		if err := publish.File(res.ZipPath, zipData); err != nil {
-			return "", err
-		}
-		if err := removeOtherZips(opts.Dist, res.ZipPath); err != nil {
-			return "", err
-		}
-		committed = true
-		if err := staged.Commit(); err != nil {
+		// public/ and the zip are committed together, or neither is; the zip is then the only
+		// one in dist, so that two editions cannot be mixed up.
+		committed = true // from here CommitWith removes the staged folder itself
+		if err := staged.CommitWith(res.ZipPath, zipData, "veiviser-offline-*.zip"); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%s (%d files, %s)", opts.Public, len(web), kib(web.Size())), nil
@@ -258,24 +260,6 @@ func finish(web tree.Tree, site *render.Result) (minifier.Stats, error) {
 		return site.MinifiedPages && isHTML(p) && !drawn[p] && !slices.Contains(site.Static, p)
 	}
 	return minifier.Tree(web, minified)
-}
-
-// removeOtherZips leaves keep as the only offline zip in dist, so dist never holds two
-// editions that could be mixed up.
-func removeOtherZips(dist, keep string) error {
-	old, err := filepath.Glob(filepath.Join(dist, "veiviser-offline-*.zip"))
-	if err != nil {
-		return err
-	}
-	sort.Strings(old)
-	for _, p := range old {
-		if p != keep {
-			if err := os.Remove(p); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // stepper returns a function that runs one named step and reports its time and summary.

@@ -1,58 +1,91 @@
 // Package publish writes outputs whole or not at all: a file is written beside its target and
 // renamed over it; a folder is written beside its target and swapped in, so a failed or
 // interrupted build leaves the previous output as it was, and files of an earlier build do not
-// survive in the new one.
+// survive in the new one. The web folder and the offline zip are committed together
+// (CommitWith): both from the same build, or neither.
+//
+// A build holds a lock on the folders it writes into (Acquire), so two builds into the same
+// folders do not interleave: the second one stops at once with one line naming the folder and
+// the first build's process id. While it holds the lock, a build removes what an interrupted
+// build left there (staging folders, temporary zips).
 package publish
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/veiviser/veiviser/internal/tree"
-	"golang.org/x/sys/unix"
 )
+
+// rename and exchange are variables so that tests can make them fail.
+var rename = os.Rename
 
 // File writes data to name atomically.
 func File(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	tmp, err := writeTemp(name, data)
 	if err != nil {
 		return err
 	}
+	if err := rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// writeTemp writes data to a new file beside name (".name.tmp-*", which Acquire removes when a
+// build left it behind) and returns its path.
+func writeTemp(name string, data []byte) (string, error) {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+tmpInfix+"*")
+	if err != nil {
+		return "", err
+	}
 	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", name, err)
+		os.Remove(tmp)
+		return "", fmt.Errorf("write %s: %w", name, err)
 	}
 	if err := f.Close(); err != nil {
-		return err
+		os.Remove(tmp)
+		return "", err
 	}
 	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
+		os.Remove(tmp)
+		return "", err
 	}
-	return os.Rename(tmp, name)
+	return tmp, nil
 }
+
+// tmpInfix marks the names of files and folders being written: ".public.tmp-123",
+// ".veiviser-offline-v1.zip.tmp-456".
+const tmpInfix = ".tmp-"
 
 // Staged is a folder written beside the folder it is to replace.
 type Staged struct {
 	tmp, dir string
 }
 
-// NewStaging makes an empty folder beside dir, for a build to write into and Commit.
+// NewStaging makes an empty folder beside dir, for a build to write into and Commit. dir must
+// be a folder or not exist: a file (or link) in its place is an error, found before any work.
 func NewStaging(dir string) (*Staged, error) {
 	dir = filepath.Clean(dir)
+	if err := replaceable(dir); err != nil {
+		return nil, err
+	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+tmpInfix+"*")
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +94,20 @@ func NewStaging(dir string) (*Staged, error) {
 		return nil, err
 	}
 	return &Staged{tmp: tmp, dir: dir}, nil
+}
+
+// replaceable reports an error unless dir is a folder or is missing.
+func replaceable(dir string) error {
+	fi, err := os.Lstat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a folder: the build replaces it whole; move it away first", dir)
+	}
+	return nil
 }
 
 // Path is the staged folder.
@@ -105,9 +152,69 @@ func (s *Staged) writeFiles(t tree.Tree, paths []string) error {
 }
 
 // Commit swaps the staged folder in and removes the previous one.
-func (s *Staged) Commit() error {
-	defer os.RemoveAll(s.tmp) // after the swap it holds the previous output
-	return swap(s.tmp, s.dir)
+func (s *Staged) Commit() error { return s.CommitWith("", nil, "") }
+
+// CommitWith swaps the staged folder in for its target and, as part of the same commit,
+// writes data to the file name and then removes the other files matching the glob pattern
+// others (earlier editions beside it). The folder and the file are both the new ones or both
+// the previous ones: when the swap fails, the file is not written; when the file cannot be
+// put in place, the swap is undone. On error the staged folder is removed. name "" writes no
+// file.
+func (s *Staged) CommitWith(name string, data []byte, others string) error {
+	if err := replaceable(s.dir); err != nil {
+		s.Discard()
+		return err
+	}
+	var tmpFile string
+	if name != "" {
+		var err error
+		if tmpFile, err = writeTemp(name, data); err != nil {
+			s.Discard()
+			return err
+		}
+	}
+	old, undo, err := swapIn(s.tmp, s.dir)
+	if err != nil {
+		if tmpFile != "" {
+			os.Remove(tmpFile)
+		}
+		s.Discard()
+		return fmt.Errorf("replace %s: %w (the previous site and zip are kept)", s.dir, err)
+	}
+	if tmpFile != "" {
+		if err := rename(tmpFile, name); err != nil {
+			os.Remove(tmpFile)
+			if uerr := undo(); uerr != nil {
+				// Both failed: say so plainly, the outputs no longer match.
+				return fmt.Errorf("write %s: %w; and putting the previous %s back failed: %v, so %s is from this build and the zip is not", name, err, s.dir, uerr, s.dir)
+			}
+			s.Discard() // it holds this build's files again
+			return fmt.Errorf("write %s: %w (the previous site and zip are kept)", name, err)
+		}
+	}
+	if old != "" {
+		defer os.RemoveAll(old)
+	}
+	if name != "" && others != "" {
+		return removeOthers(filepath.Join(filepath.Dir(name), others), name)
+	}
+	return nil
+}
+
+// removeOthers removes the files matching pattern but keep.
+func removeOthers(pattern, keep string) error {
+	matches, err := filepath.Glob(pattern)
+	if err != nil {
+		return err
+	}
+	for _, p := range matches {
+		if p != keep {
+			if err := os.Remove(p); err != nil {
+				return fmt.Errorf("the new build is in place, but an earlier one is left: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // Discard removes the staged folder, leaving dir as it was.
@@ -115,22 +222,38 @@ func (s *Staged) Discard() {
 	os.RemoveAll(s.tmp)
 }
 
-// swap puts folder tmp in the place of dir, leaving the old dir's files at tmp.
-func swap(tmp, dir string) error {
-	if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
-		return os.Rename(tmp, dir)
+// swapIn puts folder tmp in the place of dir. It returns where the previous dir's files are
+// now ("" when there was no dir) and a function that undoes the swap.
+func swapIn(tmp, dir string) (old string, undo func() error, err error) {
+	if err := replaceable(dir); err != nil {
+		return "", nil, err
 	}
-	// One atomic step where the kernel offers it: dir is never missing.
-	if err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dir, unix.RENAME_EXCHANGE); err == nil {
-		return nil
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := rename(tmp, dir); err != nil {
+			return "", nil, err
+		}
+		return "", func() error { return rename(dir, tmp) }, nil
 	}
-	old := tmp + ".old"
-	if err := os.Rename(dir, old); err != nil {
-		return err
+	// One atomic step where the system offers it (Linux): dir is never missing.
+	if err := exchange(tmp, dir); err == nil {
+		return tmp, func() error { return exchange(tmp, dir) }, nil
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		os.Rename(old, dir)
-		return err
+	// Elsewhere, or where the file system cannot: move the old folder aside, the new one in,
+	// and put the old one back if that fails.
+	aside := tmp + ".old"
+	if err := rename(dir, aside); err != nil {
+		return "", nil, err
 	}
-	return os.RemoveAll(old)
+	if err := rename(tmp, dir); err != nil {
+		if rerr := rename(aside, dir); rerr != nil {
+			return "", nil, fmt.Errorf("%w; and putting it back failed: %v (the previous files are in %s)", err, rerr, aside)
+		}
+		return "", nil, err
+	}
+	return aside, func() error {
+		if err := rename(dir, tmp); err != nil {
+			return err
+		}
+		return rename(aside, dir)
+	}, nil
 }
