@@ -18,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -73,6 +74,7 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 		if err != nil {
 			return res, err
 		}
+		cleanCache(cache, time.Now().Add(-time.Hour))
 		for p, b := range printed {
 			pdfs[p] = b
 			res.Printed++
@@ -116,6 +118,36 @@ func cacheDir() string {
 	return filepath.Join(dir, "veiviser", "pdf")
 }
 
+// maxTmpDir is the longest temporary folder Chromium starts with: the path of its
+// single-instance socket, TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket, must fit in a
+// socket address (107 bytes).
+const maxTmpDir = 107 - len("/org.chromium.Chromium.XXXXXX/SingletonSocket")
+
+// scratchParent is the folder for Chromium's scratch folder: the temporary folder, or /tmp
+// where that one's name is too long for Chromium's socket.
+func scratchParent() string {
+	dir := os.TempDir()
+	if len(filepath.Join(dir, "veiviser-chromium-0123456789", "tmp")) <= maxTmpDir || runtime.GOOS == "windows" {
+		return dir
+	}
+	if fi, err := os.Stat("/tmp"); err == nil && fi.IsDir() {
+		return "/tmp"
+	}
+	return dir
+}
+
+// cleanCache removes the temporary files that builds interrupted while writing to the cache
+// left there before the time before. Builds of other projects share the cache, so a file
+// being written now is left alone.
+func cleanCache(dir string, before time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.ModTime().Before(before) {
+			os.Remove(m)
+		}
+	}
+}
+
 // key names what a PDF of page p is printed from: the page, every file it loads, and the
 // browser that prints it.
 func key(t tree.Tree, p, exe string) string {
@@ -151,19 +183,35 @@ func print(t tree.Tree, pages []string, exe string) (map[string][]byte, error) {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	profile, err := os.MkdirTemp("", "veiviser-chromium-")
+	// Chromium's profile and every temporary folder it makes (its TMPDIR: the
+	// org.chromium.Chromium.* folders of its single-instance socket, among others) live in one
+	// folder of ours, removed when it has exited, however it exits.
+	scratch, err := os.MkdirTemp(scratchParent(), "veiviser-chromium-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(profile)
+	defer os.RemoveAll(scratch) // runs after Chromium has exited: acancel waits for it
+	profile, tmp := filepath.Join(scratch, "profile"), filepath.Join(scratch, "tmp")
+	for _, d := range []string{profile, tmp} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	env := []string{"TMPDIR=" + tmp, "TMP=" + tmp, "TEMP=" + tmp}
+	if len(tmp) > maxTmpDir {
+		env = nil // Chromium would not start; it is closed cleanly instead (below)
+	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile),
+		chromedp.Env(env...),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-breakpad", true), chromedp.Flag("disable-crash-reporter", true))
 	defer acancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
+	defer chromedp.Cancel(ctx) // close the browser cleanly first, so it removes what it made
 	ctx, tcancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer tcancel()
 

@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -30,5 +32,61 @@ func TestRestampKeepsLengthAndSetsTheTime(t *testing.T) {
 	out := restamp(in, time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC))
 	if len(out) != len(in) || strings.Count(string(out), "(D:20231114221320+00'00')") != 2 {
 		t.Errorf("restamp = %s", out)
+	}
+}
+
+// TestPrintingLeavesNothingInTheTempFolder: Chromium's profile and its own temporary folders
+// (org.chromium.Chromium.*) are removed when the sheets are printed, and the PDF is one; with
+// a temporary folder whose name is too long for Chromium's socket it prints all the same.
+func TestPrintingLeavesNothingInTheTempFolder(t *testing.T) {
+	if Chromium() == "" {
+		t.Skip("no Chromium")
+	}
+	short, err := os.MkdirTemp("/tmp", "vp-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(short) })
+	long := filepath.Join(t.TempDir(), strings.Repeat("long-", 12))
+	os.Mkdir(long, 0o755)
+	for _, tmp := range []string{short, long} {
+		t.Run(map[bool]string{true: "short", false: "long"}[tmp == short], func(t *testing.T) {
+			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // an empty cache: the page is printed
+			t.Setenv("TMPDIR", tmp)
+			tr := tree.Tree{"pl/sheet/index.html": []byte(`<!doctype html><title>x</title><p>ark</p><a data-pdf=veiviser-pl.pdf hidden>PDF</a>`)}
+			res, err := Sheets(tr, time.Unix(0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Printed != 1 || !strings.HasPrefix(string(tr["pl/sheet/veiviser-pl.pdf"]), "%PDF-") {
+				t.Fatalf("result %+v, files %v", res, tr.Paths())
+			}
+			left, err := os.ReadDir(tmp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range left {
+				t.Errorf("left in the temporary folder: %s", e.Name())
+			}
+		})
+	}
+}
+
+func TestCleanCacheRemovesOnlyOldTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{".a.pdf.tmp-1", ".b.pdf.tmp-2", "c.pdf"} {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(filepath.Join(dir, ".a.pdf.tmp-1"), old, old)
+	os.Chtimes(filepath.Join(dir, "c.pdf"), old, old)
+	cleanCache(dir, time.Now().Add(-time.Hour))
+	var names []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != ".b.pdf.tmp-2 c.pdf" {
+		t.Errorf("left %v, want .b.pdf.tmp-2 (being written) and c.pdf", names)
 	}
 }
