@@ -20,13 +20,23 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/internal/tree"
+	ver "github.com/veiviser/veiviser/internal/version"
 )
 
-// Readme and Sums are the names of the files the bundle adds to the site.
+// Readme, Version and Sums are the names of the files the bundle adds to the site. Version
+// holds the version the zip is of, so that a renamed folder is found out (verify); Sums lists
+// every other file, Version too.
 const (
-	Readme = "LES-MEG.txt"
-	Sums   = "SHA256SUMS"
+	Readme  = "LES-MEG.txt"
+	Version = "VERSION"
+	Sums    = "SHA256SUMS"
 )
+
+// Added are the files Zip adds to the site.
+var Added = []string{Readme, Version, Sums}
+
+// Folder is the name of the top folder of the zip of version (and of the zip, with ".zip").
+func Folder(version string) string { return "veiviser-offline-" + version }
 
 //go:embed LES-MEG.txt
 var readme string
@@ -44,9 +54,18 @@ type entry struct {
 	sum       [sha256.Size]byte
 }
 
-// Zip packs t into a zip whose single top-level folder is named folder. Every entry carries
-// the time modified, so the same tree and time give the same bytes.
+// Zip packs t into a zip whose single top-level folder is named folder, which must be
+// Folder(version). Every entry carries the time modified, so the same tree and time give the
+// same bytes.
 func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error) {
+	if folder != Folder(version) || version == "" || strings.ContainsAny(version, "/\\\n") {
+		return nil, fmt.Errorf("zip: folder %q does not match version %q (want %q)", folder, version, Folder(version))
+	}
+	for _, name := range Added {
+		if _, ok := t[name]; ok {
+			return nil, fmt.Errorf("zip: the site has a file %s, which the bundle adds itself", name)
+		}
+	}
 	// Every file is checksummed and compressed in parallel; the entries are then written in
 	// sorted order.
 	entries := make(map[string]*entry, len(t)+2)
@@ -77,9 +96,12 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 	if err := tree.Each(t.Paths(), pack); err != nil {
 		return nil, err
 	}
-	entries[Readme] = &entry{body: []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder).Replace(readme))}
-	if err := pack(Readme); err != nil {
-		return nil, err
+	entries[Readme] = &entry{body: readmeFor(folder, version)}
+	entries[Version] = &entry{body: []byte(version + "\n")}
+	for _, name := range []string{Readme, Version} {
+		if err := pack(name); err != nil {
+			return nil, err
+		}
 	}
 	entries[Sums] = &entry{body: sums(entries)}
 	if err := pack(Sums); err != nil {
@@ -131,6 +153,22 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// readmeFor is LES-MEG.txt for the zip of version: its lines marked {{DIRTY}} are kept (without
+// the mark) only for a build whose files were not all committed.
+func readmeFor(folder, version string) []byte {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(readme, "\n") {
+		if rest, ok := strings.CutPrefix(line, "{{DIRTY}}"); ok {
+			if !strings.HasSuffix(version, ver.Dirty) {
+				continue
+			}
+			line = strings.TrimPrefix(rest, " ")
+		}
+		b.WriteString(line)
+	}
+	return []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder).Replace(b.String()))
 }
 
 // deflated reports whether a file is worth compressing: formats that are compressed already

@@ -197,7 +197,7 @@ func Run(opts Options) (*Result, error) {
 	if err := step("pack", func() (string, error) {
 		name, when := v.name, v.when
 		res.Version = name
-		folder := "veiviser-offline-" + name
+		folder := bundle.Folder(name)
 		var err error
 		if zipData, err = bundle.Zip(off, folder, name, when); err != nil {
 			return "", err
@@ -206,7 +206,7 @@ func Run(opts Options) (*Result, error) {
 		res.ZipPath = filepath.Join(opts.Dist, folder+".zip")
 		res.ZipSHA256 = hex.EncodeToString(sum[:])
 		res.ZipSize = len(zipData)
-		return fmt.Sprintf("%d files, %s", len(off)+2, kib(len(zipData))), nil
+		return fmt.Sprintf("%d files, %s", len(off)+len(bundle.Added), kib(len(zipData))), nil
 	}); err != nil {
 		discard()
 		return nil, err

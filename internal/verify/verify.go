@@ -1,6 +1,11 @@
-// Package verify checks an offline zip as its receiver gets it: one top-level folder holding
-// index.html, LES-MEG.txt and SHA256SUMS, and every file as SHA256SUMS lists it, none missing,
-// changed or extra.
+// Package verify checks an offline zip as its receiver gets it: one top-level folder, named
+// for the version its VERSION file records, holding index.html, LES-MEG.txt, VERSION and
+// SHA256SUMS, and every file as SHA256SUMS lists it, none missing, changed or extra.
+//
+// The zip is read from the disk as it is checked, and every file is hashed as a stream: memory
+// stays small whatever the zip holds. What the zip says of itself is not trusted: the bytes
+// actually unpacked are counted against Limits (a small zip can unpack to gigabytes), and a
+// name that would unpack outside the folder, a link, or a name twice is a problem, not a file.
 package verify
 
 import (
@@ -9,14 +14,30 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"slices"
 	"strings"
 
 	"github.com/veiviser/veiviser/internal/bundle"
+)
+
+// Limits bound the work of a check.
+type Limits struct {
+	Bytes int64 // the bytes of all files together, unpacked
+	Files int   // the entries of the zip
+}
+
+// DefaultLimits are far above any real bundle (a few MiB in some hundred files) and far below
+// what would strain a laptop.
+var DefaultLimits = Limits{Bytes: 512 << 20, Files: 20000}
+
+// Small files are read whole: at most this much.
+const (
+	maxSums    = 4 << 20
+	maxVersion = 256
 )
 
 // Problem is one thing wrong with the zip, naming the file inside it where there is one.
@@ -35,52 +56,90 @@ func (p Problem) String() string {
 // Report is what Zip found.
 type Report struct {
 	Folder   string    // the top-level folder
+	Version  string    // the version VERSION records
 	Files    int       // files in the zip, SHA256SUMS included
 	Checked  int       // files whose checksum matched
+	Bytes    int64     // bytes unpacked and hashed
 	Problems []Problem // in the order of the entries, then SHA256SUMS's
 }
 
 // OK reports whether the zip is whole.
 func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
-// File verifies the zip file at name.
+// File verifies the zip file at name, with DefaultLimits.
 func File(name string) (*Report, error) {
-	b, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	return Zip(b)
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a file", name)
+	}
+	rep, err := Reader(f, fi.Size(), DefaultLimits)
+	var nz *NotZipError
+	if errors.As(err, &nz) {
+		return nil, fmt.Errorf("not a zip file, or cut short: %s (%w)", name, nz.Err)
+	}
+	return rep, err
+}
+
+// NotZipError is the error for data that is not a zip, or not all of one.
+type NotZipError struct{ Err error }
+
+func (e *NotZipError) Error() string { return fmt.Sprintf("not a zip file, or cut short (%v)", e.Err) }
+func (e *NotZipError) Unwrap() error { return e.Err }
+
+// Zip verifies a zip held in memory, with DefaultLimits.
+func Zip(data []byte) (*Report, error) {
+	return Reader(bytes.NewReader(data), int64(len(data)), DefaultLimits)
 }
 
 // required are the files the top-level folder must hold.
-var required = []string{"index.html", bundle.Readme, bundle.Sums}
+var required = []string{"index.html", bundle.Readme, bundle.Version, bundle.Sums}
 
-// Zip verifies a zip held in memory. The error is for data that is not a zip at all; whatever
-// is wrong inside a zip is a Problem.
-func Zip(data []byte) (*Report, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+// errTooBig stops reading when the limit on unpacked bytes is reached.
+var errTooBig = errors.New("too big")
+
+// Reader verifies the zip of size bytes that r reads. The error is for data that is not a
+// zip at all (or is cut short); whatever is wrong inside a zip is a Problem.
+func Reader(r io.ReaderAt, size int64, lim Limits) (*Report, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("not a zip file: %w", err)
+		return nil, &NotZipError{err}
 	}
 	rep := &Report{}
 	add := func(file, format string, args ...any) {
 		rep.Problems = append(rep.Problems, Problem{file, fmt.Sprintf(format, args...)})
 	}
+	if len(zr.File) > lim.Files {
+		add("", "%d entries, more than the %d a bundle may hold", len(zr.File), lim.Files)
+		return rep, nil
+	}
 
 	// Structure: one folder at the top, every file inside it, no name twice, no name that
-	// would unpack outside the folder.
+	// would unpack outside the folder, nothing but files and folders.
 	tops := map[string]bool{}
 	files := map[string]*zip.File{} // path inside the folder → entry
+	folded := map[string]string{}   // the same, in lower case → path
 	var order []string
 	for _, f := range zr.File {
 		name := f.Name
-		clean := path.Clean(name)
-		if strings.HasPrefix(name, "/") || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(name, "\\") {
-			add(name, "unsafe name: it would unpack outside the folder")
+		if why := unsafeName(name); why != "" {
+			add(printable(name), "unsafe name: %s", why)
+			continue
+		}
+		mode := f.Mode()
+		if !mode.IsDir() && !mode.IsRegular() {
+			add(name, "not a file but a %s: unpacked, it could point outside the folder", kind(mode))
 			continue
 		}
 		top, rest, _ := strings.Cut(strings.TrimSuffix(name, "/"), "/")
-		if f.FileInfo().IsDir() {
+		if mode.IsDir() {
 			tops[top] = true
 			continue
 		}
@@ -93,7 +152,12 @@ func Zip(data []byte) (*Report, error) {
 			add(name, "in the zip twice")
 			continue
 		}
+		if other, dup := folded[strings.ToLower(rest)]; dup {
+			add(name, "the same name as %s/%s but for upper and lower case: one would overwrite the other when unpacked", top, other)
+			continue
+		}
 		files[rest] = f
+		folded[strings.ToLower(rest)] = rest
 		order = append(order, rest)
 	}
 	rep.Files = len(files)
@@ -101,7 +165,7 @@ func Zip(data []byte) (*Report, error) {
 	case 0:
 		if len(zr.File) == 0 {
 			add("", "the zip is empty")
-		} else {
+		} else if len(rep.Problems) == 0 {
 			add("", "no top-level folder: want exactly one, holding %s", strings.Join(required, ", "))
 		}
 		return rep, nil
@@ -126,13 +190,60 @@ func Zip(data []byte) (*Report, error) {
 			add(in(r), "missing: the folder must hold %s", strings.Join(required, ", "))
 		}
 	}
-	sumsFile := files[bundle.Sums]
-	if sumsFile == nil {
+
+	// Every byte unpacked counts against the limit, whatever the headers say.
+	left := lim.Bytes
+	read := func(f *zip.File, w io.Writer, max int64) error {
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		budget := min(left, max)
+		n, err := io.Copy(w, io.LimitReader(rc, budget+1))
+		left -= min(n, budget)
+		rep.Bytes += n
+		if err == nil && n > budget {
+			return errTooBig
+		}
+		return err
+	}
+	tooBig := func(p string) {
+		add(in(p), "too big: the files unpack to more than %d MiB, far more than a bundle holds (a zip bomb?)", lim.Bytes>>20)
+	}
+	readSmall := func(p string, max int64) ([]byte, bool) {
+		var b bytes.Buffer
+		switch err := read(files[p], &b, max); {
+		case errors.Is(err, errTooBig) && left <= 0:
+			tooBig(p)
+		case errors.Is(err, errTooBig):
+			add(in(p), "too big for a %s: more than %d bytes", p, max)
+		case err != nil:
+			add(in(p), "cannot be read: %v", err)
+		default:
+			return b.Bytes(), true
+		}
+		return nil, false
+	}
+
+	// The folder is named for the version the bundle records.
+	if f := files[bundle.Version]; f != nil {
+		if b, ok := readSmall(bundle.Version, maxVersion); ok {
+			v := strings.TrimSpace(string(b))
+			rep.Version = v
+			if want := bundle.Folder(v); v == "" || strings.ContainsAny(v, "/\\\n") {
+				add(in(bundle.Version), "does not hold a version: %q", printable(string(b)))
+			} else if rep.Folder != want {
+				add(rep.Folder+"/", "the folder is named %s, but %s says this is %s: want the folder %s/ (renamed?)", rep.Folder, bundle.Version, v, want)
+			}
+		}
+	}
+
+	if files[bundle.Sums] == nil {
 		return rep, nil
 	}
-	sumsData, err := read(sumsFile)
-	if err != nil {
-		add(in(bundle.Sums), "cannot be read: %v", err)
+	sumsData, ok := readSmall(bundle.Sums, maxSums)
+	if !ok {
 		return rep, nil
 	}
 
@@ -140,6 +251,7 @@ func Zip(data []byte) (*Report, error) {
 	want := map[string]string{}
 	var listed []string
 	sc := bufio.NewScanner(bytes.NewReader(sumsData))
+	sc.Buffer(nil, maxSums)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		if strings.TrimSpace(line) == "" {
@@ -148,11 +260,11 @@ func Zip(data []byte) (*Report, error) {
 		sum, name, ok := strings.Cut(line, " ")
 		name = strings.TrimPrefix(strings.TrimPrefix(name, " "), "*") // "  name" or " *name" (binary)
 		if _, err := hex.DecodeString(sum); !ok || len(sum) != 64 || err != nil || name == "" {
-			add(in(bundle.Sums), "line %d is not \"<sha256>  <file>\": %q", n, line)
+			add(in(bundle.Sums), "line %d is not \"<sha256>  <file>\": %q", n, printable(line))
 			continue
 		}
 		if _, dup := want[name]; dup {
-			add(in(bundle.Sums), "line %d lists %s a second time", n, name)
+			add(in(bundle.Sums), "line %d lists %s a second time", n, printable(name))
 			continue
 		}
 		want[name] = strings.ToLower(sum)
@@ -167,13 +279,19 @@ func Zip(data []byte) (*Report, error) {
 			add(in(p), "extra: in the zip but not listed in %s", bundle.Sums)
 			continue
 		}
-		b, err := read(files[p])
-		if err != nil {
+		if left <= 0 {
+			tooBig(p)
+			return rep, nil // nothing more is read
+		}
+		h := sha256.New()
+		if err := read(files[p], h, left); errors.Is(err, errTooBig) {
+			tooBig(p)
+			return rep, nil
+		} else if err != nil {
 			add(in(p), "changed: cannot be read (%v)", err)
 			continue
 		}
-		h := sha256.Sum256(b)
-		if hex.EncodeToString(h[:]) != sum {
+		if hex.EncodeToString(h.Sum(nil)) != sum {
 			add(in(p), "changed: its SHA-256 differs from the one in %s", bundle.Sums)
 			continue
 		}
@@ -181,18 +299,56 @@ func Zip(data []byte) (*Report, error) {
 	}
 	for _, p := range listed {
 		if files[p] == nil && !missing[p] {
-			add(in(p), "missing: listed in %s but not in the zip", bundle.Sums)
+			add(in(printable(p)), "missing: listed in %s but not in the zip", bundle.Sums)
 		}
 	}
 	return rep, nil
 }
 
-// read returns an entry's contents; archive/zip checks its CRC-32 as it reads.
-func read(f *zip.File) ([]byte, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
+// unsafeName says why an entry's name could unpack outside the folder it is unpacked into,
+// or "" when it cannot.
+func unsafeName(name string) string {
+	switch {
+	case name == "":
+		return "empty"
+	case strings.ContainsAny(name, "\\"):
+		return "a backslash, which unpacks as a folder separator on Windows"
+	case strings.HasPrefix(name, "/"):
+		return "an absolute path: it would unpack outside the folder"
+	case len(name) >= 2 && name[1] == ':':
+		return "a drive letter: it would unpack outside the folder"
+	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "a control character"
 	}
-	defer rc.Close()
-	return io.ReadAll(rc)
+	for _, part := range strings.Split(strings.TrimSuffix(name, "/"), "/") {
+		switch part {
+		case "..":
+			return "a \"..\": it would unpack outside the folder"
+		case "", ".":
+			return "an empty or \".\" part"
+		}
+	}
+	return ""
+}
+
+// printable quotes a name with control characters, so that a report is one line per problem.
+func printable(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return fmt.Sprintf("%q", s)
+	}
+	return s
+}
+
+func kind(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "symbolic link"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
 }
