@@ -71,6 +71,11 @@ func Run(opts Options) (*Result, error) {
 	}
 	defer lock.Release()
 
+	// No file from outside the project reaches the site through a symbolic link.
+	if err := tree.LinksOutside(opts.Dir); err != nil {
+		return nil, err
+	}
+
 	type named struct {
 		name string
 		when time.Time
