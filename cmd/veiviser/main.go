@@ -3,9 +3,9 @@
 //
 // Usage:
 //
-//	veiviser build [-dir DIR] [-base-url URL] [-quiet]
+//	veiviser build [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-quiet]
 //	veiviser serve [-dir DIR] [-bind ADDR] [-port N]
-//	veiviser check [-dir DIR] [-format text|json] [-v]
+//	veiviser check [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-format text|json] [-v]
 //	veiviser verify ZIP
 package main
 
@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gohugoio/hugo/commands"
@@ -71,7 +72,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFound):
 		return 1 // the report says what is wrong
 	case err != nil:
-		fmt.Fprintf(stderr, "veiviser %s: %v\n", cmd, err)
+		// One line per error (a build the rules stop has one for each).
+		for _, line := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+			fmt.Fprintf(stderr, "veiviser %s: %s\n", cmd, line)
+		}
 		return 1
 	}
 	return 0
@@ -120,15 +124,36 @@ func build(args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".", "the project `folder` (with hugo.toml)")
 	baseURL := fs.String("base-url", "", "the web site's address, overriding baseURL in hugo.toml")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
-	if err := parse(fs, args, stdout, "Build the web site into public/ and the offline zip into dist/."); err != nil {
+	today := todayFlag(fs)
+	if err := parse(fs, args, stdout, "Build the web site into public/ and the offline zip into dist/. The build runs every\n"+
+		"rule of veiviser check and writes nothing if any finds an error."); err != nil {
 		return err
 	}
-	opts := pipeline.Options{Dir: *dir, BaseURL: *baseURL, Log: stdout}
+	now, err := today()
+	if err != nil {
+		return err
+	}
+	opts := pipeline.Options{Dir: *dir, BaseURL: *baseURL, Log: stdout, Now: now}
 	if *quiet {
 		opts.Log = nil
 	}
-	_, err := pipeline.Run(opts)
+	_, err = pipeline.Run(opts)
 	return err
+}
+
+// todayFlag adds -today to a command: the day dates are judged on (default today).
+func todayFlag(fs *flag.FlagSet) func() (time.Time, error) {
+	day := fs.String("today", "", "judge the dates (checked, compared, confirmed) as on this `day` (YYYY-MM-DD) instead of today")
+	return func() (time.Time, error) {
+		if *day == "" {
+			return time.Now(), nil
+		}
+		t, err := time.ParseInLocation(time.DateOnly, *day, time.Local)
+		if err != nil {
+			return time.Time{}, usageError{fmt.Errorf("-today %q: want a date, YYYY-MM-DD", *day)}
+		}
+		return t.Add(12 * time.Hour), nil
+	}
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -147,15 +172,22 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".", "the project `folder` (with hugo.toml)")
 	format := fs.String("format", "text", "the report's `format`: text, or json for tools")
 	verbose := fs.Bool("v", false, "list the LIX of every page, not only of the pages for people who may be victims")
+	baseURL := fs.String("base-url", "", "the web site's address, overriding baseURL in hugo.toml (as for build)")
+	today := todayFlag(fs)
 	if err := parse(fs, args, stdout, "Check every page of every language before publishing: sources and checked dates,\n"+
 		"contacts, internal links and anchors (web and offline), translations, sheets and\n"+
-		"readability (LIX). External links are listed, not fetched. Exit 1 on any error."); err != nil {
+		"readability (LIX), and more: the rules the build enforces. External links are listed,\n"+
+		"not fetched. Exit 1 on any error."); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
 		return usageError{fmt.Errorf("-format %q: want text or json", *format)}
 	}
-	rep, err := pipeline.Check(*dir, time.Now())
+	now, err := today()
+	if err != nil {
+		return err
+	}
+	rep, err := pipeline.CheckWith(pipeline.CheckOptions{Dir: *dir, BaseURL: *baseURL, Now: now})
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,8 @@ func TestEmergencySheets(t *testing.T) {
 			}
 			got, err := Eval[[]string](tab, `[document.documentElement.lang, document.documentElement.dir,
 				Array.from(document.querySelectorAll('.sheet-contacts a[href^="tel:"]'), a => a.getAttribute('href')).join(' '),
-				document.querySelector('.sheet .qr svg path') ? 'qr' : '']`)
+				document.querySelector('.sheet .qr svg path') ? 'qr' : '',
+				(document.querySelector('.sheet .sheet-url') || {}).textContent || '']`)
 			if err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
@@ -70,6 +71,9 @@ func TestEmergencySheets(t *testing.T) {
 			}
 			if got[3] != "qr" {
 				t.Errorf("%s: no QR code", where)
+			}
+			if !strings.HasPrefix(got[4], RealBaseURL) {
+				t.Errorf("%s: address %q under the QR code, want one on %s", where, got[4], RealBaseURL)
 			}
 			pdf, err := printA4(tab)
 			if err != nil {

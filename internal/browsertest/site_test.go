@@ -25,12 +25,18 @@ var built struct {
 	off    map[string][]byte
 }
 
+// RealBaseURL is the address the browser tests build the site for.
+const RealBaseURL = "https://veiviser.no/"
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "veiviser-browser-")
 	if err != nil {
 		panic(err)
 	}
-	res, err := pipeline.Run(pipeline.Options{Dir: sitegen.Root(), Public: filepath.Join(dir, "public"), Dist: filepath.Join(dir, "dist")})
+	// Built for a real address, as a site is published: only then do the sheets carry a QR
+	// code and the address (internal/pipeline's TestPlaceholderBaseURL covers the other case).
+	res, err := pipeline.Run(pipeline.Options{Dir: sitegen.Root(), BaseURL: RealBaseURL,
+		Public: filepath.Join(dir, "public"), Dist: filepath.Join(dir, "dist")})
 	if err != nil {
 		panic("building the site: " + err.Error())
 	}

@@ -80,15 +80,18 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-// Content checks every content page and returns the findings, errors first, each group by file.
-func Content(pages []render.Page, data map[string]any, cfg Config) []Finding {
+// Content checks every content page and returns the findings, errors first, each group by file:
+// its front matter, no typed phone numbers (those of cf and any Norwegian one) or e-mail
+// addresses, and no link Hugo's templates would refuse (javascript:, data: …).
+func Content(pages []render.Page, data map[string]any, cf *ContactFile, cfg Config) []Finding {
 	cfg = cfg.withDefaults()
 	sources, _ := data["sources"].(map[string]any)
-	phones := phonePatterns(data)
+	phones := phonePatterns(cf)
 	var out []Finding
 	for _, p := range pages {
 		out = append(out, frontMatter(p, sources, cfg)...)
 		out = append(out, typedContacts(p, phones)...)
+		out = append(out, unsafeLinks(p)...)
 	}
 	Sort(out)
 	return out
@@ -131,26 +134,20 @@ func frontMatter(p render.Page, sources map[string]any, cfg Config) []Finding {
 
 var (
 	email = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
-	// Norwegian numbers as people write them: 22331160, 22 33 11 60, 800 40 008, +47 …
-	norwegian = `(\+47[ ]?)?(\d{8}|\d{2} \d{2} \d{2} \d{2}|\d{3} \d{2} \d{3})`
+	// Norwegian numbers as people write them: 22331160, the eight-digit PhoneFormats
+	// (22 33 11 60, 800 40 008), each perhaps after +47.
+	norwegian = `(\+47[ ]?)?(\d{8}|` + eightDigitFormats() + `)`
 )
 
 // phonePatterns matches, at the start of its input, the numbers of data/contacts.yaml however
 // they are spaced, and any eight-digit Norwegian number, when no digit or letter follows.
-func phonePatterns(data map[string]any) *regexp.Regexp {
+func phonePatterns(cf *ContactFile) *regexp.Regexp {
 	alts := []string{norwegian}
-	contacts, _ := data["contacts"].(map[string]any)
-	for _, c := range contacts {
-		m, _ := c.(map[string]any)
-		phone, _ := m["phone"].(string)
-		var digits []string
-		for _, r := range phone {
-			if r >= '0' && r <= '9' {
-				digits = append(digits, string(r))
+	if cf != nil {
+		for _, c := range cf.Contacts {
+			if d := Digits(c.Phone); d != "" {
+				alts = append(alts, strings.Join(strings.Split(d, ""), `[ .-]?`))
 			}
-		}
-		if len(digits) > 0 {
-			alts = append(alts, strings.Join(digits, `[ .-]?`))
 		}
 	}
 	slices.Sort(alts[1:])
@@ -213,6 +210,55 @@ func typedContacts(p render.Page, phones *regexp.Regexp) []Finding {
 	}
 	return out
 }
+
+// unsafeScheme matches a link destination Hugo's templates refuse and publish as #ZgotmplZ:
+// in [text](dest), <dest> and [ref]: dest.
+var unsafeScheme = regexp.MustCompile(`(?im)(!?)\[[^\]]*\]\(\s*<?\s*((?:javascript|vbscript|file|data):(?:[^()\s>]|\([^()\s]*\))*)|<((?:javascript|vbscript|file|data):[^>\s]*)>|^ {0,3}\[[^\]]+\]:\s*<?((?:javascript|vbscript|file|data):\S*?)>?(?:\s|$)`)
+
+// unsafeLinks finds links to javascript:, vbscript:, file: and data: URLs in a page body (an
+// image may be a data:image/…): they do nothing a reader expects, and Hugo publishes them as
+// a link to #ZgotmplZ.
+func unsafeLinks(p render.Page) []Finding {
+	if !strings.Contains(p.Body, ":") {
+		return nil
+	}
+	var out []Finding
+	text := blankShortcodes(p.Body)
+	for _, m := range unsafeScheme.FindAllStringSubmatchIndex(text, -1) {
+		dest := ""
+		for g := 2; g <= 4; g++ {
+			if m[2*g] >= 0 {
+				dest = text[m[2*g]:m[2*g+1]]
+				break
+			}
+		}
+		if m[2] >= 0 && m[3] > m[2] && hasPrefixFold(dest, "data:image/") {
+			continue // an image in the page itself
+		}
+		scheme := strings.ToLower(dest[:strings.IndexByte(dest, ':')+1])
+		out = append(out, Finding{File: p.File, Line: p.BodyLine + strings.Count(text[:m[0]], "\n"), Severity: Error, Rule: "unsafe-link",
+			Message: fmt.Sprintf("link %q: a %s link does nothing a reader expects, and Hugo publishes it as #ZgotmplZ: link to a page or an https:// address", dest, scheme)})
+	}
+	return out
+}
+
+// blankShortcodes is body with its shortcodes blanked out (newlines kept).
+func blankShortcodes(body string) string {
+	if !strings.Contains(body, "{{") {
+		return body
+	}
+	b := []byte(body)
+	for _, m := range shortcodeCall.FindAllStringIndex(body, -1) {
+		for i := m[0]; i < m[1]; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+var shortcodeCall = regexp.MustCompile(`(?s)\{\{[<%].*?[>%]\}\}`)
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)

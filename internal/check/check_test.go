@@ -9,9 +9,12 @@ import (
 )
 
 var data = map[string]any{
-	"sources":  map[string]any{"udi": map[string]any{}},
-	"contacts": map[string]any{"rosa": map[string]any{"phone": "22 33 11 60"}, "emergency": map[string]any{"phone": "112"}},
+	"sources": map[string]any{"udi": map[string]any{}},
 }
+
+// contacts is a data/contacts.yaml of two contacts, decoded.
+var contacts, _ = ReadContacts([]byte("rosa:\n  phone: \"22 33 11 60\"\n  source: udi\n  compared: 2026-11-01\n"+
+	"emergency:\n  phone: \"112\"\n  source: udi\n  compared: 2026-11-01\n"), Config{Now: now})
 
 var now = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
@@ -56,9 +59,16 @@ func TestContent(t *testing.T) {
 		{"digits in link paths", page(nil, "Se [saken](/nb/sak-112/) og [loven](../lov-22331160.md \"tittel\")."), ""},
 		{"digits in web addresses", page(nil, "Les https://lovdata.no/dokument/NL/lov/2005-05-20-28/KAPITTEL_2#%C2%A724 her."), ""},
 		{"numbers inside longer numbers", page(nil, "Saksnummer 2211211200 og 1121."), ""},
+		{"javascript: link", page(nil, "Tekst.\n\nKlikk [her](javascript:alert(1))."), `content/nb/x.md:8: error: link "javascript:alert(1)": a javascript: link`},
+		{"data: link", page(nil, "[Se](DATA:text/html,hei)"), `link "DATA:text/html,hei": a data: link`},
+		{"file: autolink", page(nil, "Les <file:///etc/passwd>."), `link "file:///etc/passwd": a file: link`},
+		{"vbscript: reference", page(nil, "Se [her][x].\n\n[x]: vbscript:msgbox"), `content/nb/x.md:8: error: link "vbscript:msgbox"`},
+		{"data: image", page(nil, "![prikk](data:image/png;base64,iVBORw0KGgo=)"), ""},
+		{"the word javascript", page(nil, "Siden virker uten javascript: alt er tekst."), ""},
+		{"javascript: in a shortcode argument", page(nil, `{{< fact "javascript:x" >}}`), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Content([]render.Page{tc.page}, data, Config{Now: now})
+			got := Content([]render.Page{tc.page}, data, contacts, Config{Now: now})
 			if tc.want == "" {
 				if len(got) > 0 {
 					t.Fatalf("unexpected findings: %v", got)
@@ -77,7 +87,7 @@ func TestErrorsComeBeforeWarnings(t *testing.T) {
 	old.File = "content/a.md"
 	bad := page(map[string]any{"sources": nil}, "")
 	bad.File = "content/z.md"
-	got := Content([]render.Page{old, bad}, data, Config{Now: now})
+	got := Content([]render.Page{old, bad}, data, contacts, Config{Now: now})
 	if len(got) != 2 || got[0].Severity != Error || got[1].Severity != Warning {
 		t.Fatalf("order = %v", got)
 	}

@@ -2,7 +2,6 @@ package check
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/veiviser/veiviser/internal/render"
@@ -25,13 +24,13 @@ var httpURL = regexp.MustCompile(`https?://[^\s()<>\[\]"'{}` + "`" + `]+`)
 
 // External lists the links to other web sites, grouped by file: those typed into each page's
 // body, the web addresses of the contacts each page shows, and every contact's web address
-// in data/contacts.yaml (src is its text, for the lines).
-func External(pages []render.Page, data map[string]any, src []byte) []PageLinks {
-	contacts, _ := data["contacts"].(map[string]any)
+// in data/contacts.yaml.
+func External(pages []render.Page, cf *ContactFile) []PageLinks {
 	web := func(id string) string {
-		c, _ := contacts[id].(map[string]any)
-		s, _ := c["web"].(string)
-		return s
+		if c := cf.Get(id); c != nil {
+			return c.Web
+		}
+		return ""
 	}
 	var out []PageLinks
 	for _, p := range pages {
@@ -49,18 +48,14 @@ func External(pages []render.Page, data map[string]any, src []byte) []PageLinks 
 			out = append(out, PageLinks{File: p.File, Links: links})
 		}
 	}
-	var ids []string
-	for id := range contacts {
-		if web(id) != "" {
-			ids = append(ids, id)
+	var links []ExternalLink
+	if cf != nil {
+		for _, c := range cf.Contacts {
+			if c.Web != "" {
+				links = append(links, ExternalLink{URL: c.Web, Line: c.Lines["web"], Via: c.ID})
+			}
 		}
 	}
-	slices.Sort(ids)
-	var links []ExternalLink
-	for _, id := range ids {
-		links = append(links, ExternalLink{URL: web(id), Line: lineOf(string(src), `"`+web(id)+`"`, web(id)), Via: id})
-	}
-	slices.SortStableFunc(links, func(a, b ExternalLink) int { return a.Line - b.Line })
 	if len(links) > 0 {
 		out = append(out, PageLinks{File: ContactsFile, Links: links})
 	}

@@ -28,41 +28,112 @@ func one(t *testing.T, fs []Finding, sev Severity, file, want string) Finding {
 }
 
 func TestContacts(t *testing.T) {
-	src := []byte("emergency:\n  phone: \"112\"\n  checked: 2026-11-01\n\nrosa:\n  phone: \"22 33 11 60\"\n")
-	contacts := func(m map[string]any) map[string]any { return map[string]any{"contacts": m} }
-	fresh := map[string]any{"phone": "112", "checked": now.AddDate(0, -1, 0)}
+	cf, fs := ReadContacts([]byte("emergency:\n  phone: \"112\"\n  source: udi\n  compared: 2026-11-01\n  confirmed: 2026-11-01\n\n"+
+		"rosa:\n  phone: \"22 33 11 60\"\n  source: kripos\n  compared: 2026-11-01\n  confirmed: 2026-11-01\n"), Config{Now: now})
+	if len(fs) > 0 {
+		t.Fatal(fs)
+	}
 	p := page(nil, "Tekst.\n\n{{< contact \"rosa\" >}}\n\nRing {{< phone \"nope\" >}}.")
+	sources := map[string]any{"udi": map[string]any{}, "kripos": map[string]any{}}
 
 	t.Run("unknown contact names the page and line", func(t *testing.T) {
-		f := one(t, Contacts([]render.Page{p}, contacts(map[string]any{"rosa": fresh}), nil, Config{Now: now}), Error, "content/nb/x.md", `unknown contact "nope"`)
+		f := one(t, Contacts([]render.Page{p}, cf, sources), Error, "content/nb/x.md", `unknown contact "nope"`)
 		if f.Line != 10 {
 			t.Errorf("line = %d, want 10", f.Line)
 		}
 	})
 	t.Run("shortcode needs the field", func(t *testing.T) {
 		q := page(nil, "Skriv til {{< email \"rosa\" >}}.")
-		one(t, Contacts([]render.Page{q}, contacts(map[string]any{"rosa": fresh}), nil, Config{Now: now}), Error, "content/nb/x.md", `contact "rosa" has no email`)
+		one(t, Contacts([]render.Page{q}, cf, sources), Error, "content/nb/x.md", `contact "rosa" has no email`)
 	})
-	t.Run("contact without checked date", func(t *testing.T) {
-		f := one(t, Contacts(nil, contacts(map[string]any{"emergency": fresh, "rosa": map[string]any{"phone": "22 33 11 60"}}), src, Config{Now: now}),
-			Error, ContactsFile, `contact "rosa": no checked date`)
-		if f.Line != 5 {
-			t.Errorf("line = %d, want 5 (where rosa: is)", f.Line)
+	t.Run("unknown source", func(t *testing.T) {
+		f := one(t, Contacts(nil, cf, map[string]any{"kripos": nil}), Error, ContactsFile, `contact "emergency": unknown source "udi"`)
+		if f.Line != 3 {
+			t.Errorf("line %d, want 3", f.Line)
 		}
 	})
-	t.Run("contact checked long ago warns", func(t *testing.T) {
-		one(t, Contacts(nil, contacts(map[string]any{"rosa": map[string]any{"checked": now.AddDate(0, -13, 0)}}), src, Config{Now: now}),
-			Warning, ContactsFile, "more than 12 months ago")
-	})
-	t.Run("contact checked very long ago fails", func(t *testing.T) {
-		one(t, Contacts(nil, contacts(map[string]any{"rosa": map[string]any{"checked": "2024-01-01"}}), src, Config{Now: now}),
-			Error, ContactsFile, "more than 24 months ago")
-	})
 	t.Run("all good", func(t *testing.T) {
-		if fs := Contacts([]render.Page{page(nil, `{{< phone "emergency" >}}`)}, contacts(map[string]any{"emergency": fresh}), src, Config{Now: now}); len(fs) > 0 {
+		if fs := Contacts([]render.Page{page(nil, `{{< phone "emergency" >}}`)}, cf, sources); len(fs) > 0 {
 			t.Fatal(fs)
 		}
 	})
+}
+
+// TestReadContacts judges one contact per case, written after a comment line: the finding is
+// at the line given.
+func TestReadContacts(t *testing.T) {
+	for _, tc := range []struct {
+		name, fields string
+		sev          Severity
+		want         string // "" for no finding
+		line         int
+	}{
+		{"good", `phone: "22 33 11 60"|compared: 2026-11-01|confirmed: 2026-10-01|source: udi`, 0, "", 0},
+		{"every format", `phone: "116 111"|compared: 2026-11-01|confirmed: 2026-10-01`, 0, "", 0},
+		{"not confirmed", `phone: "22 33 11 60"|compared: 2026-11-01`,
+			Warning, `contact "rosa" is not confirmed with the service (compared with the source text on 2026-11-01)`, 2},
+		{"confirmed long ago", `phone: "22 33 11 60"|compared: 2026-11-01|confirmed: 2025-10-01`,
+			Warning, `contact "rosa" was last confirmed with the service on 2025-10-01, more than 12 months ago`, 5},
+		{"no compared date", `phone: "22 33 11 60"|confirmed: 2026-10-01`, Error, `contact "rosa" has no compared date`, 2},
+		{"compared long ago warns", `phone: "22 33 11 60"|compared: 2025-10-01|confirmed: 2026-10-01`,
+			Warning, "compared with the source text on 2025-10-01, more than 12 months ago", 4},
+		{"compared very long ago fails", `phone: "22 33 11 60"|compared: 2024-10-01|confirmed: 2026-10-01`,
+			Error, "compared with the source text on 2024-10-01, more than 24 months ago", 4},
+		{"compared in the future", `phone: "22 33 11 60"|compared: 2027-01-01|confirmed: 2026-10-01`, Error, "compared date 2027-01-01 is in the future", 4},
+		{"compared not a date", `phone: "22 33 11 60"|compared: i går|confirmed: 2026-10-01`, Error, `compared "i går" is not a date`, 4},
+		{"unknown field", `phone: "22 33 11 60"|compared: 2026-11-01|confirmed: 2026-10-01|phones: "112"`,
+			Error, `contact "rosa": unknown field "phones" (a contact has phone, email, web, anonymous, source, compared, confirmed)`, 6},
+		{"the old checked date", `phone: "22 33 11 60"|checked: 2026-11-01|confirmed: 2026-10-01`,
+			Error, `contact "rosa": checked was replaced by compared`, 4},
+		{"phone in no known format", `phone: "2233 1160"|compared: 2026-11-01|confirmed: 2026-10-01`,
+			Error, `contact "rosa": phone "2233 1160" is not a Norwegian number in a known format (112, 02800, 116 111, 22 33 11 60, 800 40 008)`, 3},
+		{"phone with country code", `phone: "+47 22 33 11 60"|compared: 2026-11-01|confirmed: 2026-10-01`, Error, "is not a Norwegian number in a known format", 3},
+		{"phone not quoted", `phone: 02800|compared: 2026-11-01|confirmed: 2026-10-01`, Error, `phone 02800 is not quoted`, 3},
+		{"empty phone", `phone: ""|web: "https://rosa.no/"|compared: 2026-11-01|confirmed: 2026-10-01`, 0, "", 0},
+		{"no way to reach it", `compared: 2026-11-01|confirmed: 2026-10-01`, Error, `contact "rosa" has no phone, email or web`, 2},
+		{"bad e-mail", `email: "rosa at example.org"|compared: 2026-11-01|confirmed: 2026-10-01`, Error, "is not an e-mail address", 3},
+		{"bad web", `web: "www.rosa.no"|compared: 2026-11-01|confirmed: 2026-10-01`, Error, "is not a web address", 3},
+		{"anonymous not a boolean", `phone: "112"|anonymous: ja|compared: 2026-11-01|confirmed: 2026-10-01`, Error, `anonymous is "ja"`, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "# Kontakter\nrosa:\n  " + strings.ReplaceAll(tc.fields, "|", "\n  ") + "\n"
+			_, fs := ReadContacts([]byte(src), Config{Now: now})
+			if tc.want == "" {
+				if len(fs) > 0 {
+					t.Fatalf("findings: %v", fs)
+				}
+				return
+			}
+			f := one(t, fs, tc.sev, ContactsFile, tc.want)
+			if f.Line != tc.line {
+				t.Errorf("line %d, want %d", f.Line, tc.line)
+			}
+		})
+	}
+	t.Run("YAML that does not parse", func(t *testing.T) {
+		_, fs := ReadContacts([]byte("rosa:\n  phone: \"1\n  x: [\n"), Config{Now: now})
+		if len(fs) != 1 || fs[0].Severity != Error || fs[0].Line == 0 {
+			t.Fatalf("findings: %v", fs)
+		}
+	})
+}
+
+func TestPhoneFormats(t *testing.T) {
+	for _, f := range PhoneFormats {
+		if !ValidPhone(f.Example) {
+			t.Errorf("the example of %s, %q, is not valid", f.Name, f.Example)
+		}
+	}
+	for _, ok := range []string{"110", "112", "113", "02800", "116 111", "116 123", "22 33 11 60", "800 40 008", "23 10 53 20"} {
+		if !ValidPhone(ok) {
+			t.Errorf("%q is not valid", ok)
+		}
+	}
+	for _, bad := range []string{"", "12", "1122", "2800", "116111", "22331160", "2233 1160", "22 33 1160", "+47 22 33 11 60", "02 33 11 60", "800 40 00", "112 ", "abc"} {
+		if ValidPhone(bad) {
+			t.Errorf("%q is valid", bad)
+		}
+	}
 }
 
 func tr(file, lang, key string, params map[string]any) render.Page {
@@ -91,17 +162,17 @@ func TestTranslations(t *testing.T) {
 	})
 	t.Run("other languages need no full translation", func(t *testing.T) {
 		pages := append(both[:2:2], tr("content/pl/_index.md", "pl", "help", nil),
-			tr("content/nb/ark.md", "nb", "sheet", map[string]any{"type": "sheet"}),
-			tr("content/en/sheet.md", "en", "sheet", map[string]any{"type": "sheet"}),
-			tr("content/pl/sheet.md", "pl", "sheet", map[string]any{"type": "sheet"}))
+			tr("content/nb/ark.md", "nb", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}),
+			tr("content/en/sheet.md", "en", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}),
+			tr("content/pl/sheet.md", "pl", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}))
 		if fs := Translations(pages, []string{"nb", "en", "pl"}); len(fs) > 0 {
 			t.Fatal(fs)
 		}
 	})
 	t.Run("a sheet missing", func(t *testing.T) {
 		pages := append(both[:2:2], tr("content/pl/_index.md", "pl", "help", nil),
-			tr("content/nb/ark.md", "nb", "sheet", map[string]any{"type": "sheet"}),
-			tr("content/en/sheet.md", "en", "sheet", map[string]any{"type": "sheet"}))
+			tr("content/nb/ark.md", "nb", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}),
+			tr("content/en/sheet.md", "en", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}))
 		one(t, Translations(pages, []string{"nb", "en", "pl"}), Error, "content/pl/", `no emergency sheet for language "pl"`)
 	})
 	t.Run("no sheets while only bokmål and English", func(t *testing.T) {
@@ -150,9 +221,9 @@ func TestLIX(t *testing.T) {
 }
 
 func TestExternal(t *testing.T) {
-	data := map[string]any{"contacts": map[string]any{"udi": map[string]any{"web": "https://www.udi.no/"}, "rosa": map[string]any{"phone": "1"}}}
+	cf, _ := ReadContacts([]byte("udi:\n  web: \"https://www.udi.no/\"\nrosa:\n  phone: \"112\"\n"), Config{Now: now})
 	p := render.Page{File: "content/nb/x.md", BodyLine: 5, Body: "Se <https://lovdata.no/lov>.\n\nLes [mer](https://example.org/a?b=c).\n\n{{< contact \"udi\" >}} {{< contact \"rosa\" >}}"}
-	got := External([]render.Page{p, {File: "content/nb/y.md"}}, data, []byte("udi:\n  web: \"https://www.udi.no/\"\n"))
+	got := External([]render.Page{p, {File: "content/nb/y.md"}}, cf)
 	if len(got) != 2 || got[0].File != "content/nb/x.md" || got[1].File != ContactsFile {
 		t.Fatalf("groups = %+v", got)
 	}

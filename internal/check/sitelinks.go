@@ -35,9 +35,7 @@ func Links(pages []render.Page, b Built) []Finding {
 		}
 		lc.base = strings.TrimSuffix(b.BaseURL, "/")
 	}
-	for i, p := range pages {
-		lc.pages[lc.output(p.Permalink)] = &pages[i]
-	}
+	lc.pages = outputs(pages, b.BaseURL)
 
 	// The web site first; the bundle's problems that the web's already explain are not repeated.
 	web := lc.walk(b.Web, "web", lc.resolveWeb)
@@ -109,16 +107,6 @@ func (p linkProblem) key() string {
 	return p.page + "\x00" + p.rule + "\x00" + p.target + "\x00" + p.frag + "\x00" + p.reason
 }
 
-// output is the output file of a page's permalink.
-func (lc *linkCheck) output(permalink string) string {
-	p := strings.TrimPrefix(permalink, lc.basePath)
-	p = strings.TrimPrefix(p, "/")
-	if p == "" || strings.HasSuffix(p, "/") {
-		p += "index.html"
-	}
-	return p
-}
-
 // resolver returns the file a link in page points to (or "" and why not), and the fragment.
 type resolver func(page, u string) (target, frag, target0, why string, skip bool)
 
@@ -131,6 +119,14 @@ func (lc *linkCheck) walk(t tree.Tree, variant string, resolve resolver) []linkP
 			case skip:
 			case why != "":
 				out = append(out, linkProblem{page: page, url: u, target: normal(raw), frag: frag, variant: variant, rule: "link", reason: why})
+			case frag == zgotmpl:
+				// Hugo's templates refused an unsafe URL (javascript:, data: …): the content rule
+				// names the line of the page's own; any other is said as it is.
+				if cp := lc.pages[page]; cp != nil && len(unsafeLinks(*cp)) > 0 {
+					return
+				}
+				out = append(out, linkProblem{page: page, url: u, target: normal(target), frag: frag, variant: variant, rule: "unsafe-link",
+					reason: "Hugo's templates put #ZgotmplZ where an unsafe link was (javascript:, vbscript:, file:, data:)"})
 			case frag != "" && frag != "top" && !strings.HasPrefix(frag, ":~:") && path.Ext(target) == ".html" && !lc.hasID(t, variant, target, frag):
 				out = append(out, linkProblem{page: page, url: u, target: normal(target), frag: frag, variant: variant, rule: "anchor",
 					reason: anchorReason(page, target, frag)})
@@ -215,6 +211,9 @@ func (lc *linkCheck) resolveOffline(page, u string) (target, frag, raw, why stri
 	}
 	return target, frag, target, "", false
 }
+
+// zgotmpl is the fragment Go's html/template writes in place of a URL it refuses.
+const zgotmpl = "ZgotmplZ"
 
 func anchorReason(page, target, frag string) string {
 	if target == page {
@@ -303,6 +302,9 @@ func (p linkProblem) message() string {
 		return fmt.Sprintf("%s: %s", where, p.reason)
 	}
 	what := "link"
+	if p.rule == "unsafe-link" {
+		return fmt.Sprintf("link %q %s: %s", p.url, where, p.reason)
+	}
 	if p.rule == "anchor" {
 		what = "anchor"
 	}

@@ -34,8 +34,12 @@ func Translations(pages []render.Page, languages []string) []Finding {
 	for _, p := range pages {
 		same := byKey[p.TranslationKey][p.Lang]
 		if len(same) > 1 && same[0].File != p.File {
-			out = append(out, Finding{File: p.File, Line: 1, Severity: Error, Rule: "translation",
-				Message: fmt.Sprintf("translationKey %q is also used by %s: each page needs its own key", p.TranslationKey, same[0].File)})
+			first := same[0].File
+			if l := keyLine(same[0]); l > 0 {
+				first = fmt.Sprintf("%s:%d", first, l)
+			}
+			out = append(out, Finding{File: p.File, Line: max(1, keyLine(p)), Severity: Error, Rule: "translation",
+				Message: fmt.Sprintf("translationKey %q is also used by %s: each page of a language needs its own key", p.TranslationKey, first)})
 		}
 		for _, pair := range pairs {
 			other := ""
@@ -59,9 +63,14 @@ func Translations(pages []render.Page, languages []string) []Finding {
 
 func sheets(pages []render.Page, languages []string) []Finding {
 	have := map[string]bool{}
+	var out []Finding
 	for _, p := range pages {
 		if fmt.Sprint(p.Params["type"]) == SheetType {
 			have[p.Lang] = true
+			if l := fmt.Sprint(p.Params["layout"]); l != SheetType {
+				out = append(out, Finding{File: p.File, Line: max(1, p.ParamLines["type"]), Severity: Error, Rule: "sheet",
+					Message: fmt.Sprintf("a sheet (type: %s) without layout: %s is rendered as an ordinary page, with no numbers", SheetType, SheetType)})
+			}
 		}
 	}
 	if len(have) == 0 {
@@ -72,7 +81,6 @@ func sheets(pages []render.Page, languages []string) []Finding {
 			Message: fmt.Sprintf("%d languages are configured (%s) but there is no emergency sheet: add a page with type: %s in each",
 				len(languages), strings.Join(languages, ", "), SheetType)}}
 	}
-	var out []Finding
 	for _, l := range languages {
 		if !have[l] {
 			out = append(out, Finding{File: contentDir(pages, l), Severity: Error, Rule: "sheet",
@@ -99,3 +107,6 @@ func contentDir(pages []render.Page, lang string) string {
 	}
 	return dir
 }
+
+// keyLine is the line of p's translationKey in its front matter, or 0.
+func keyLine(p render.Page) int { return p.ParamLines["translationkey"] }

@@ -12,46 +12,61 @@ import (
 	"github.com/veiviser/veiviser/internal/render"
 )
 
-// Check renders the project in dir into memory, as a build does, and runs every content rule
-// over every page in every language: the page rules of every build, the contacts, the
-// translations and sheets, every internal link and anchor in the web site and the offline
-// bundle, readability, and the list of external links. Nothing is written. A project Hugo
-// cannot build gives a report with that one error, at the file and line Hugo names; the error
-// returned is for a folder that is not a project at all.
+// CheckOptions says what to check.
+type CheckOptions struct {
+	Dir     string    // the project
+	BaseURL string    // overrides the configured baseURL when not empty
+	Now     time.Time // the day the dates are judged on; default today
+}
+
+// Check renders the project in dir into memory, as a build does, and runs every rule over
+// every page in every language (see rules.go: the same rules the build enforces): the page
+// rules, the contacts, the translations, the languages' i18n files and sheets, every internal
+// link and anchor in the web site and the offline bundle, heading ids, tel: links and
+// readability; and it lists the external links. Nothing is written. A project Hugo cannot
+// build gives a report with that error, at the file and line Hugo names (and the files that
+// are not UTF-8); the error returned is for a folder that is not a project at all.
 func Check(dir string, now time.Time) (*check.Report, error) {
+	return CheckWith(CheckOptions{Dir: dir, Now: now})
+}
+
+// CheckWith is Check with options.
+func CheckWith(opts CheckOptions) (*check.Report, error) {
+	dir := opts.Dir
 	if _, err := os.Stat(filepath.Join(dir, "hugo.toml")); err != nil {
 		return nil, fmt.Errorf("%s: no hugo.toml: not a Veiviser project", dir)
 	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
 	rep := &check.Report{}
-	site, err := render.Site(render.Options{Dir: dir})
+	add := func(fs ...check.Finding) { rep.Findings = append(rep.Findings, fs...) }
+	source := sourceRules(dir)
+	add(source...)
+	site, err := render.Site(render.Options{Dir: dir, BaseURL: opts.BaseURL})
 	if err != nil {
-		rep.Findings = []check.Finding{check.FromError(dir, err)}
+		// Hugo's error about a file that is not UTF-8 says no more than the rule did.
+		f := check.FromError(dir, err)
+		for _, s := range source {
+			if s.File == f.File {
+				check.Sort(rep.Findings)
+				return rep, nil
+			}
+		}
+		add(f)
+		check.Sort(rep.Findings)
 		return rep, nil
 	}
 	rep.Pages, rep.Languages = len(site.Content), site.Languages
-	cfg := checkConfig(site.Params, now)
-	contacts, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(check.ContactsFile)))
-
-	add := func(fs ...check.Finding) { rep.Findings = append(rep.Findings, fs...) }
-	for _, w := range site.Warnings {
-		f := check.FromError(dir, fmt.Errorf("%s", w))
-		f.Severity, f.Rule = check.Warning, "hugo"
-		add(f)
-	}
-	add(check.Content(site.Content, site.Data, cfg)...)
-	add(check.Contacts(site.Content, site.Data, contacts, cfg)...)
-	add(check.Translations(site.Content, site.Languages)...)
-
+	s := siteRules(dir, site, checkConfig(site.Params, opts.Now), opts.BaseURL != "")
+	add(s.findings...)
 	built, err := builtTrees(site)
 	if err != nil {
 		return nil, err
 	}
-	add(check.Links(site.Content, built)...)
-
-	lix, hard := check.LIX(site.Content, cfg)
-	rep.Readability = lix
-	add(hard...)
-	rep.External = check.External(site.Content, site.Data, contacts)
+	add(builtRules(site, s, built)...)
+	rep.Readability = s.readability
+	rep.External = check.External(site.Content, s.contacts)
 	check.Sort(rep.Findings)
 	return rep, nil
 }

@@ -2,43 +2,32 @@ package pipeline_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/veiviser/veiviser/internal/check"
 	"github.com/veiviser/veiviser/internal/pipeline"
+	"github.com/veiviser/veiviser/internal/sitegen"
 	"github.com/veiviser/veiviser/internal/sitetest"
 )
 
 var checkDay = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
-// checkProject is the minimal project with an emergency sheet in every language hugo.toml
-// configures (the check requires them once there are more languages than bokmål and English),
-// changed by archive.
-func checkProject(t *testing.T, archive string) string {
+// project is the minimal project with an emergency sheet in every language hugo.toml
+// configures (the rules require them), every contact compared and confirmed on 2026-11-01
+// (so that the real contacts' dates do not matter), changed by archive.
+func project(t *testing.T, archive string) string {
 	t.Helper()
 	dir := sitetest.New(t, sitetest.Minimal)
-	sitetest.Write(t, dir, Sheets(t, dir))
-	sitetest.Write(t, dir, archive)
-	return dir
-}
-
-// Sheets is a txtar archive with a sheet page for every language configured in dir/hugo.toml.
-func Sheets(t testing.TB, dir string) string {
-	t.Helper()
-	conf, err := os.ReadFile(filepath.Join(dir, "hugo.toml"))
-	if err != nil {
+	if err := sitegen.WriteSheets(dir); err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	for _, m := range regexp.MustCompile(`(?m)^\[languages\.([\w-]+)\]`).FindAllStringSubmatch(string(conf), -1) {
-		fmt.Fprintf(&b, "-- content/%s/ark.md --\n---\ntitle: Ark\ntype: sheet\ntranslationKey: sheet\nchecked: 2026-11-01\nsources: [site]\n---\nArk.\n", m[1])
+	if err := sitegen.PinContactDates(dir, "2026-11-01"); err != nil {
+		t.Fatal(err)
 	}
-	return b.String()
+	sitetest.Write(t, dir, archive)
+	return dir
 }
 
 func runCheck(t *testing.T, dir string) *check.Report {
@@ -50,12 +39,12 @@ func runCheck(t *testing.T, dir string) *check.Report {
 	return rep
 }
 
-// has asserts that the report has a finding of severity sev and rule in file, containing want,
-// and returns it.
+// has asserts that the report has a finding of severity sev and rule (any for "") in file,
+// containing want, and returns it.
 func has(t *testing.T, rep *check.Report, sev check.Severity, rule, file, want string) check.Finding {
 	t.Helper()
 	for _, f := range rep.Findings {
-		if f.Severity == sev && f.Rule == rule && f.File == file && strings.Contains(f.Message, want) {
+		if f.Severity == sev && (rule == "" || f.Rule == rule) && f.File == file && strings.Contains(f.Message, want) {
 			return f
 		}
 	}
@@ -72,9 +61,9 @@ func findings(rep *check.Report) string {
 }
 
 func TestCheckPassesOnMinimal(t *testing.T) {
-	rep := runCheck(t, checkProject(t, ""))
-	if len(rep.Findings) > 0 {
-		t.Fatalf("findings on the minimal project:\n%s", findings(rep))
+	rep := runCheck(t, project(t, ""))
+	if len(rep.Findings) != 1 || rep.Findings[0].Rule != "base-url" {
+		t.Fatalf("findings on the minimal project, want only the placeholder baseURL's warning:\n%s", findings(rep))
 	}
 	if rep.Pages < 10 || len(rep.Languages) < 2 {
 		t.Errorf("checked %d pages in %v", rep.Pages, rep.Languages)
@@ -93,7 +82,7 @@ func TestCheckPassesOnMinimal(t *testing.T) {
 
 // The three broken pages of the issue's "done when", at once: each is named.
 func TestCheckNamesEveryBrokenFile(t *testing.T) {
-	rep := runCheck(t, checkProject(t, `
+	rep := runCheck(t, project(t, `
 -- content/en/about.md --
 ---
 title: About
@@ -130,8 +119,8 @@ Safe. Read [the old page](/en/old-page/).
 	if f := has(t, rep, check.Error, "link", "content/en/safety.md", `"/en/old-page/"`); f.Line != 7 {
 		t.Errorf("broken link at line %d, want 7", f.Line)
 	}
-	if s := rep.Summary(); s.Errors != 3 || s.Files != 3 {
-		t.Errorf("summary %s, want 3 errors in 3 files:\n%s", s, findings(rep))
+	if s := rep.Summary(); s.Errors != 3 || s.Files != 4 {
+		t.Errorf("summary %s, want 3 errors in 3 files (and the placeholder baseURL's warning):\n%s", s, findings(rep))
 	}
 }
 
@@ -194,8 +183,6 @@ Ring {{< phone "rosa" >}}.
 
 Eller {{< contact "finnes_ikke" >}}.
 `, check.Error, "build", "content/nb/er-dette-meg/fa-hjelp.md", `unknown contact "finnes_ikke"`, 9},
-		{"contact without checked date", "-- data/contacts.yaml --\n" + contactsWithout(t, "rosa"),
-			check.Error, "contact-checked", "data/contacts.yaml", `contact "rosa": no checked date`, 0},
 		{"anchor that does not exist", `
 -- content/nb/trygg-bruk.md --
 ---
@@ -229,7 +216,7 @@ sources: [site]
 Ny.
 `, check.Error, "translation", "content/nb/ny.md", `no English translation: no page in content/en/ has translationKey "new-page"`, 1},
 		{"a sheet missing", `
--- content/en/ark.md --
+-- content/en/sheet.md --
 ---
 title: Sheet
 translationKey: sheet
@@ -250,7 +237,7 @@ Utenlandskstatsborgerskapsrettigheter forutsetter omfattende dokumentasjonsforpl
 `, check.Warning, "lix", "content/nb/er-dette-meg/fa-hjelp.md", "above 40", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rep := runCheck(t, checkProject(t, tc.archive))
+			rep := runCheck(t, project(t, tc.archive))
 			f := has(t, rep, tc.sev, tc.rule, tc.file, tc.msg)
 			if tc.line > 0 && f.Line != tc.line {
 				t.Errorf("line %d, want %d", f.Line, tc.line)
@@ -263,7 +250,7 @@ Utenlandskstatsborgerskapsrettigheter forutsetter omfattende dokumentasjonsforpl
 }
 
 func TestCheckListsExternalLinks(t *testing.T) {
-	rep := runCheck(t, checkProject(t, `
+	rep := runCheck(t, project(t, `
 -- content/en/about.md --
 ---
 title: About
@@ -279,28 +266,4 @@ About. See [Lovdata](https://lovdata.no/dokument/NL/lov/2005-05-20-28).
 		}
 	}
 	t.Fatalf("external links: %+v", rep.External)
-}
-
-// contactsWithout is the repository's data/contacts.yaml with contact id's checked line removed.
-func contactsWithout(t *testing.T, id string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sitetest.Root(), "data", "contacts.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(b), "\n")
-	in := false
-	var out []string
-	for _, l := range lines {
-		if strings.HasPrefix(l, id+":") {
-			in = true
-		} else if l != "" && l[0] != ' ' {
-			in = false
-		}
-		if in && strings.HasPrefix(strings.TrimSpace(l), "checked:") {
-			continue
-		}
-		out = append(out, l)
-	}
-	return strings.Join(out, "\n")
 }

@@ -35,6 +35,7 @@ type Options struct {
 	Public  string    // the web site's folder; default Dir/public
 	Dist    string    // the folder for the zip; default Dir/dist
 	Log     io.Writer // the report; nil for none
+	Now     time.Time // the day the rules judge dates on; default today
 }
 
 // Result describes a finished build.
@@ -48,7 +49,9 @@ type Result struct {
 	Data         map[string]any // the project's data/ as Hugo read it
 }
 
-// Run builds the project. On error nothing has been written.
+// Run builds the project. On error nothing has been written. The build runs every rule
+// `veiviser check` runs (rules.go) and publishes nothing when any finds an error: the error is
+// then a *Failure, every error on a line of its own; warnings go to the log.
 func Run(opts Options) (*Result, error) {
 	if opts.Public == "" {
 		opts.Public = filepath.Join(opts.Dir, "public")
@@ -62,6 +65,10 @@ func Run(opts Options) (*Result, error) {
 	}
 	log = &lockedWriter{w: log} // steps that run side by side report to it
 	step := stepper(log)
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 
 	// One build at a time writes into these folders; holding the lock, it first removes what
 	// an interrupted build left there.
@@ -74,6 +81,13 @@ func Run(opts Options) (*Result, error) {
 	// No file from outside the project reaches the site through a symbolic link.
 	if err := tree.LinksOutside(opts.Dir); err != nil {
 		return nil, err
+	}
+
+	// The rules on the project's files as they are come first: Hugo would publish what they
+	// refuse (or fail on it with less to say).
+	srcErrs, srcWarnings := split(sourceRules(opts.Dir))
+	if len(srcErrs) > 0 {
+		return nil, &Failure{Errors: srcErrs}
 	}
 
 	type named struct {
@@ -115,31 +129,11 @@ func Run(opts Options) (*Result, error) {
 	}); err != nil {
 		return nil, err
 	}
-	for _, w := range site.Warnings {
-		fmt.Fprintf(log, "  warning: %s\n", w)
-	}
-
-	// The content rules only read what Hugo rendered: they run alongside the next steps, and
-	// their verdict is awaited before anything is published.
-	checked := make(chan error, 1)
+	// The rules on what Hugo rendered only read it: they run alongside the next steps, and the
+	// rules on the published trees join them before anything is published.
+	ruled := make(chan siteResult, 1)
 	go func() {
-		checked <- step("check", func() (string, error) {
-			findings := check.Content(site.Content, site.Data, CheckConfig(site.Params, time.Now()))
-			var errs []string
-			warnings := 0
-			for _, f := range findings {
-				if f.Severity == check.Error {
-					errs = append(errs, f.String())
-				} else {
-					warnings++
-					fmt.Fprintf(log, "  %s\n", f)
-				}
-			}
-			if len(errs) > 0 {
-				return "", fmt.Errorf("%s\n  %s", errs[0], strings.Join(errs[1:], "\n  "))
-			}
-			return fmt.Sprintf("%d content pages, %d warnings", len(site.Content), warnings), nil
-		})
+		ruled <- siteRules(opts.Dir, site, checkConfig(site.Params, now), opts.BaseURL != "")
 	}()
 
 	var web, rendered tree.Tree
@@ -153,6 +147,30 @@ func Run(opts Options) (*Result, error) {
 		return fmt.Sprintf("%d files, %s → %s; %d pages minified by Hugo", st.Files, kib(st.Before), kib(st.After), st.Skipped), nil
 	}); err != nil {
 		return nil, err
+	}
+
+	// Every rule of veiviser check, on the same trees: the web site as published (but for the
+	// sheets' PDFs, printed next) and the offline bundle made from it.
+	var warnings []check.Finding
+	if err := step("check", func() (string, error) {
+		s := <-ruled
+		fs := append(srcWarnings, s.findings...)
+		fs = append(fs, builtRules(site, s, check.Built{Web: web, Offline: offline.Make(web, site.BaseURL), BaseURL: site.BaseURL})...)
+		var errs []check.Finding
+		if errs, warnings = split(fs); len(errs) > 0 {
+			return "", &Failure{Errors: errs}
+		}
+		noun := "warnings"
+		if len(warnings) == 1 {
+			noun = "warning"
+		}
+		return fmt.Sprintf("%d pages in %d languages, every link resolves in the web site and the bundle; %d %s",
+			len(site.Content), len(site.Languages), len(warnings), noun), nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(log, "  %s\n", w)
 	}
 
 	v := <-versioned
@@ -178,20 +196,16 @@ func Run(opts Options) (*Result, error) {
 	weighed := make(chan budget.Report, 1) // weighing gzips every page: do it alongside
 	go func() { weighed <- budget.Weigh(web, "index.html") }()
 
-	if err := <-checked; err != nil {
-		discard()
-		return nil, err
-	}
-
 	var off tree.Tree
 	if err := step("offline", func() (string, error) {
 		off = offline.Make(web, site.BaseURL)
 		return fmt.Sprintf("%d files", len(off)), nil
 	}); err != nil {
+		discard()
 		return nil, err
 	}
 	if err := step("validate", func() (string, error) {
-		return "every link resolves to a file in the bundle", validate.Offline(off)
+		return "every link resolves to a file in the bundle, the sheets' PDFs too", validate.Offline(off)
 	}); err != nil {
 		discard()
 		return nil, err

@@ -4,12 +4,14 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -51,8 +53,14 @@ type Result struct {
 	Pages map[string]int
 	// Languages lists the site's language codes, the default first.
 	Languages []string
-	// Warnings holds what Hugo warned about, one line each.
+	// Warnings holds what Hugo warned about, one line each, but for missing translations.
 	Warnings []string
+	// MissingTranslations are the i18n keys pages asked for that their language's file does not
+	// have, or has empty (Hugo then shows the default language's words, or nothing).
+	MissingTranslations []MissingTranslation
+	// ContentDirs is the content folder of each language, relative to the project
+	// ("content/nb").
+	ContentDirs map[string]string
 	// Content lists every page that comes from a file in content/, in every language.
 	Content []Page
 	// Data is the project's data/ folder as Hugo read it.
@@ -61,6 +69,9 @@ type Result struct {
 	Params map[string]any
 }
 
+// MissingTranslation is an i18n key a page of language Lang asked for in vain.
+type MissingTranslation struct{ Lang, Key string }
+
 // Page is what the content checks need to know of one content page.
 type Page struct {
 	File           string         // relative to the project, e.g. "content/nb/om.md"
@@ -68,8 +79,10 @@ type Page struct {
 	Title          string         //
 	TranslationKey string         //
 	Params         map[string]any // front matter, keys in lower case
+	ParamLines     map[string]int // the line of each top-level front matter key, in lower case
 	Body           string         // the Markdown after the front matter
 	BodyLine       int            // the line of File where Body starts
+	HTML           string         // the content as Hugo rendered it (no layout around it)
 	Translations   []string       // the languages this page is translated into
 	Permalink      string         // the page's URL path
 }
@@ -92,6 +105,9 @@ func Site(opts Options) (*Result, error) {
 		flags.Set("publishDir", opts.PublishDir)
 	}
 	flags.Set("noBuildLock", true) // the lock file would be taken in the project dir; we build in memory
+	// Every i18n key a page asks for and its language's file lacks (or leaves empty) is logged,
+	// even when Hugo falls back to the default language's words: Result.MissingTranslations.
+	flags.Set("printI18nWarnings", true)
 	if opts.BaseURL != "" {
 		flags.Set("baseURL", opts.BaseURL)
 	}
@@ -136,8 +152,9 @@ func Site(opts Options) (*Result, error) {
 		return nil, describe(dir, err, &log)
 	}
 
-	res := &Result{BaseURL: configs.Base.BaseURL, Pages: map[string]int{}, Warnings: warnings(dir, &log),
-		MinifiedPages: configs.Base.Minify.MinifyOutput}
+	res := &Result{BaseURL: configs.Base.BaseURL, Pages: map[string]int{}, MinifiedPages: configs.Base.Minify.MinifyOutput,
+		ContentDirs: map[string]string{}}
+	res.Warnings, res.MissingTranslations = missingTranslations(warnings(dir, &log))
 	for _, w := range res.Warnings {
 		// Hugo skips pages it has no template for; for us that is a broken build.
 		if strings.HasPrefix(w, "found no layout file") {
@@ -153,6 +170,13 @@ func Site(opts Options) (*Result, error) {
 	for _, s := range sites.Sites {
 		lang := s.Language().Lang
 		res.Languages = append(res.Languages, lang)
+		if c := configs.LanguageConfigMap[lang]; c != nil && c.ContentDir != "" {
+			d := c.ContentDir
+			if !filepath.IsAbs(d) {
+				d = filepath.Join(dir, d)
+			}
+			res.ContentDirs[lang] = relative(dir, d)
+		}
 		res.Pages[lang] = len(s.RegularPages())
 	}
 	res.Data = sites.Data()
@@ -174,7 +198,10 @@ func Site(opts Options) (*Result, error) {
 		for _, t := range p.Translations() {
 			cp.Translations = append(cp.Translations, t.Lang())
 		}
-		cp.BodyLine = bodyLine(p.File().Filename(), cp.Body)
+		cp.BodyLine, cp.ParamLines = lines(p.File().Filename(), cp.Body)
+		if html, err := p.Content(context.Background()); err == nil {
+			cp.HTML = fmt.Sprint(html)
+		}
 		res.Content = append(res.Content, cp)
 	}
 	sort.Slice(res.Content, func(i, j int) bool { return res.Content[i].File < res.Content[j].File })
@@ -225,15 +252,45 @@ func copyStatic(dir string, out afero.Fs) ([]string, error) {
 	return copied, err
 }
 
-// bodyLine is the line of file name on which body starts (1 when it cannot tell).
-func bodyLine(name, body string) int {
+// lines reads file name: the line on which body starts (1 when it cannot tell), and the line
+// of each top-level key of the front matter above it.
+func lines(name, body string) (int, map[string]int) {
 	src, err := os.ReadFile(name)
-	if err != nil || body == "" {
-		return 1
+	if err != nil {
+		return 1, nil
 	}
-	i := strings.Index(string(src), body)
-	if i < 0 {
-		return 1
+	start := 1
+	head := string(src)
+	if i := strings.Index(head, body); body != "" && i >= 0 {
+		start = 1 + strings.Count(head[:i], "\n")
+		head = head[:i]
 	}
-	return 1 + strings.Count(string(src[:i]), "\n")
+	keys := map[string]int{}
+	for i, l := range strings.Split(head, "\n") {
+		if m := frontMatterKey.FindStringSubmatch(l); m != nil {
+			k := strings.ToLower(strings.Trim(m[1], `"'`))
+			if _, seen := keys[k]; !seen {
+				keys[k] = i + 1
+			}
+		}
+	}
+	return start, keys
+}
+
+// frontMatterKey matches a top-level key of YAML ("key:") or TOML ("key =") front matter, or
+// of JSON front matter written one key a line without indentation.
+var frontMatterKey = regexp.MustCompile(`^("[^"]+"|'[^']+'|[A-Za-z_][\w-]*)\s*[:=]`)
+
+// missingTranslations splits Hugo's i18n|MISSING_TRANSLATION|lang|key warnings from the others.
+func missingTranslations(ws []string) (rest []string, missing []MissingTranslation) {
+	for _, w := range ws {
+		if m, ok := strings.CutPrefix(w, "i18n|MISSING_TRANSLATION|"); ok {
+			if lang, key, ok := strings.Cut(m, "|"); ok {
+				missing = append(missing, MissingTranslation{Lang: strings.ToLower(strings.TrimPrefix(lang, "art-x-")), Key: key})
+				continue
+			}
+		}
+		rest = append(rest, w)
+	}
+	return rest, missing
 }

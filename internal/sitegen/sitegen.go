@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -83,6 +84,9 @@ func Generate(from, dir string, pages int) error {
 	if err := WriteArchive(dir, Minimal); err != nil {
 		return err
 	}
+	if err := WriteSheets(dir); err != nil {
+		return err
+	}
 	sections := map[string][]string{
 		"nb": {"er-dette-meg", "bekymret-for-noen", "jobber-med-dette"},
 		"en": {"is-this-me", "worried-about-someone", "professionals"},
@@ -128,6 +132,44 @@ sources: [ungno, hfj]
 		}
 	}
 	return nil
+}
+
+// Sheets is a txtar archive with an emergency sheet (sheet.md, with type and layout sheet) in
+// the content folder of every language the project in dir configures in hugo.toml: the build
+// requires one in each.
+func Sheets(dir string) (string, error) {
+	conf, err := os.ReadFile(filepath.Join(dir, "hugo.toml"))
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, m := range regexp.MustCompile(`(?m)^\[languages\.([\w-]+)\]`).FindAllStringSubmatch(string(conf), -1) {
+		fmt.Fprintf(&b, "-- content/%s/sheet.md --\n---\ntitle: Ark\ntype: sheet\nlayout: sheet\ntranslationKey: sheet\nchecked: 2026-11-01\nsources: [site]\n---\n", m[1])
+	}
+	return b.String(), nil
+}
+
+// WriteSheets writes the Sheets of the project in dir into it.
+func WriteSheets(dir string) error {
+	a, err := Sheets(dir)
+	if err != nil {
+		return err
+	}
+	return WriteArchive(dir, a)
+}
+
+// PinContactDates gives every contact in the data/contacts.yaml of the project in dir the
+// compared and confirmed date day (YYYY-MM-DD), so that tests judging the dates as on a day
+// of their own do not depend on when the real contacts were last compared or confirmed.
+func PinContactDates(dir, day string) error {
+	name := filepath.Join(dir, "data", "contacts.yaml")
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	s := regexp.MustCompile(`(?m)^[ \t]+confirmed:.*\n`).ReplaceAllString(string(b), "")
+	s = regexp.MustCompile(`(?m)^([ \t]+)compared:.*$`).ReplaceAllString(s, "${1}compared: "+day+"\n${1}confirmed: "+day)
+	return os.WriteFile(name, []byte(s), 0o644)
 }
 
 func writeFile(dir, name, body string) error {

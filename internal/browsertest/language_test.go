@@ -1,0 +1,139 @@
+package browsertest
+
+import (
+	"path"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/veiviser/veiviser/internal/links"
+)
+
+// webPath is the file in the web tree that root-relative link u opens ("" if it is not one).
+func webPath(u string) string {
+	u, _, _ = strings.Cut(u, "#")
+	u, _, _ = strings.Cut(u, "?")
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return ""
+	}
+	p := strings.TrimPrefix(u, "/")
+	if p == "" || strings.HasSuffix(p, "/") {
+		p += "index.html"
+	}
+	return path.Clean(p)
+}
+
+// TestLinksStayInTheReadersLanguage: a link a reader follows from a page in one language
+// opens the page in that language wherever the target has a translation in it. Only links
+// marked with hreflang (the language row, and fallbacks to a page that has no translation)
+// may lead to another language.
+func TestLinksStayInTheReadersLanguage(t *testing.T) {
+	// translations[p][lang] is page p's translation in lang, from its rel=alternate links.
+	translations := map[string]map[string]string{}
+	for p, doc := range built.web {
+		if !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		alt := map[string]string{languageOf(p): p}
+		links.Walk(doc, func(e *links.Element, r links.Ref) {
+			if e == nil || e.Name != "link" || e.Get("hreflang") == nil {
+				return
+			}
+			if rel := e.Get("rel"); rel != nil && rel.Val == "alternate" {
+				alt[e.Get("hreflang").Val] = webPath(r.URL)
+			}
+		})
+		translations[p] = alt
+	}
+	var bad []string
+	for p, doc := range built.web {
+		if !strings.HasSuffix(p, ".html") || isNeutral(p) {
+			continue
+		}
+		lang := languageOf(p)
+		links.Walk(doc, func(e *links.Element, r links.Ref) {
+			if e == nil || e.Name != "a" || e.Get("hreflang") != nil {
+				return
+			}
+			target := webPath(r.URL)
+			if target == "" || languageOf(target) == lang {
+				return
+			}
+			if own, ok := translations[target][lang]; ok {
+				bad = append(bad, p+": "+r.URL+" is in "+languageOf(target)+"; the page in "+lang+" is /"+strings.TrimSuffix(own, "index.html"))
+			} else {
+				bad = append(bad, p+": "+r.URL+" leads to "+languageOf(target)+" without saying so (hreflang)")
+			}
+		})
+	}
+	sort.Strings(bad)
+	for _, b := range bad {
+		t.Error(b)
+	}
+}
+
+// TestSafetyPageInEveryLanguage: each of the site's languages has its own safety page, in that
+// language and direction, which its help page and its emergency sheet link to; it opens over
+// http and file:// and says what the quick exit does.
+func TestSafetyPageInEveryLanguage(t *testing.T) {
+	pages := map[string]map[string]string{} // translationKey's page per language
+	for _, key := range []string{"trygg-bruk/index.html", "er-dette-meg/fa-hjelp/index.html", "nodark/index.html"} {
+		if _, ok := built.web[key]; !ok {
+			t.Fatalf("no %s in the web tree", key)
+		}
+		alt := map[string]string{"nb": key}
+		links.Walk(built.web[key], func(e *links.Element, r links.Ref) {
+			if e != nil && e.Name == "link" && e.Get("hreflang") != nil {
+				alt[e.Get("hreflang").Val] = webPath(r.URL)
+			}
+		})
+		pages[key] = alt
+	}
+	safety, help, sheet := pages["trygg-bruk/index.html"], pages["er-dette-meg/fa-hjelp/index.html"], pages["nodark/index.html"]
+	b := New(t)
+	for lang, want := range locales {
+		page, ok := safety[lang]
+		if !ok {
+			t.Errorf("%s: no safety page (no translation of trygg-bruk)", lang)
+			continue
+		}
+		for _, from := range []string{help[lang], sheet[lang]} {
+			linked := false
+			links.Walk(built.web[from], func(e *links.Element, r links.Ref) {
+				linked = linked || (e != nil && e.Name == "a" && e.Get("hreflang") == nil && webPath(r.URL) == page)
+			})
+			if !linked {
+				t.Errorf("%s: %s does not link to the safety page %s", lang, from, page)
+			}
+		}
+		for _, v := range variants(t) {
+			t.Run(lang+" "+v.name, func(t *testing.T) {
+				tab := b.NewTab(t)
+				ev, err := tab.Open(v.url(page))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ev.Failed) > 0 {
+					t.Errorf("failed requests: %v", ev.Failed)
+				}
+				got, err := Eval[[]string](tab, `[document.documentElement.lang, document.documentElement.dir || "ltr", document.querySelector("h1") ? document.querySelector("h1").textContent : "", document.querySelector(".exit-button").textContent]`)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got[0] != want[0] || got[1] != want[1] {
+					t.Errorf("lang=%q dir=%q, want %q %q", got[0], got[1], want[0], want[1])
+				}
+				if strings.TrimSpace(got[2]) == "" {
+					t.Error("no heading")
+				}
+				main, err := Eval[string](tab, `document.querySelector("main").textContent`)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if exit := strings.TrimSpace(got[3]); exit == "" || !strings.Contains(main, exit) {
+					t.Errorf("the page does not explain the exit button %q by its name", exit)
+				}
+			})
+		}
+	}
+}
