@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -60,6 +62,7 @@ func TestScripts(t *testing.T) {
 			"sheets":   sheets,
 			"json":     validJSON,
 			"zip-byte": zipByte,
+			"exitcode": exitCode,
 		},
 	})
 }
@@ -68,6 +71,27 @@ func TestScripts(t *testing.T) {
 // sitegen.Sheets): the rules require one in each.
 func sheets(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(sitegen.WriteSheets(ts.MkAbs(".")))
+}
+
+// exitCode runs a command as exec does (its stdout and stderr are then the ones checked) and
+// fails unless it exits with the code given: exitcode 1 veiviser build.
+func exitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = exit.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
 }
 
 // validJSON fails unless file (or stdout) holds one JSON document.

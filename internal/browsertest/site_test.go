@@ -35,7 +35,13 @@ func TestMain(m *testing.M) {
 	}
 	// Built for a real address, as a site is published: only then do the sheets carry a QR
 	// code and the address (internal/pipeline's TestPlaceholderBaseURL covers the other case).
-	res, err := pipeline.Run(pipeline.Options{Dir: sitegen.Root(), BaseURL: RealBaseURL,
+	// The content's dates are judged as on the newest of them (sitegen.ContentDay): these
+	// tests test the site, not the age of its content.
+	day, err := sitegen.ContentDay(sitegen.Root())
+	if err != nil {
+		panic(err)
+	}
+	res, err := pipeline.Run(pipeline.Options{Dir: sitegen.Root(), BaseURL: RealBaseURL, Now: day,
 		Public: filepath.Join(dir, "public"), Dist: filepath.Join(dir, "dist")})
 	if err != nil {
 		panic("building the site: " + err.Error())

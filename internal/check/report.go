@@ -2,6 +2,7 @@ package check
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/veiviser/veiviser/internal/render"
 )
 
 // Report is what `veiviser check` found.
@@ -195,14 +198,22 @@ var inside = regexp.MustCompile(`([\w./-]+\.\w+):(\d+)(?::\d+)?`)
 var quoted = regexp.MustCompile(`"([^"\s]+)"`)
 
 // FromError turns a build error of the project in dir into a finding at the file and line it
-// names. When the error names a file but no line, the line is that of the first quoted word
-// of the message in the file (the unknown contact, fact or source it complains about).
+// names. A *render.Error names them itself; of any other error (a warning Hugo logged, say)
+// the file and line at the start of the message or inside it are taken, and when it names a
+// file but no line, the line is that of the first quoted word of the message in the file
+// (the unknown contact, fact or source it complains about).
 func FromError(dir string, err error) Finding {
+	f := Finding{File: "hugo.toml", Severity: Error, Rule: "build"}
+	var re *render.Error
+	if errors.As(err, &re) {
+		f.File, f.Line, f.Message = re.File, re.Line, re.Message
+		return f
+	}
 	msg := strings.TrimSpace(err.Error())
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	f := Finding{File: "hugo.toml", Severity: Error, Rule: "build", Message: msg}
+	f.Message = msg
 	exists := func(name string) bool {
 		_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
 		return err == nil

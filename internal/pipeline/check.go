@@ -45,7 +45,8 @@ func CheckWith(opts CheckOptions) (*check.Report, error) {
 	add(source...)
 	site, err := render.Site(render.Options{Dir: dir, BaseURL: opts.BaseURL})
 	if err != nil {
-		// Hugo's error about a file that is not UTF-8 says no more than the rule did.
+		// Hugo's error about a file the source rules found at fault (not UTF-8, a value of
+		// the wrong type) says no more than the rule did, and often less.
 		f := check.FromError(dir, err)
 		for _, s := range source {
 			if s.File == f.File {
@@ -67,6 +68,7 @@ func CheckWith(opts CheckOptions) (*check.Report, error) {
 	add(builtRules(site, s, built)...)
 	rep.Readability = s.readability
 	rep.External = check.External(site.Content, s.contacts)
+	rep.Findings = withoutRepeats(rep.Findings, len(source))
 	check.Sort(rep.Findings)
 	return rep, nil
 }

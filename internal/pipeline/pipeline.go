@@ -6,6 +6,7 @@ package pipeline
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -119,7 +120,7 @@ func Run(opts Options) (*Result, error) {
 		var err error
 		site, err = render.Site(render.Options{Dir: opts.Dir, BaseURL: opts.BaseURL, PublishDir: staged.Path()})
 		if err != nil {
-			return "", err
+			return "", renderFailure(opts.Dir, err)
 		}
 		var parts []string
 		for _, l := range site.Languages {
@@ -205,7 +206,14 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	if err := step("validate", func() (string, error) {
-		return "every link resolves to a file in the bundle, the sheets' PDFs too", validate.Offline(off)
+		if err := validate.Offline(off); err != nil {
+			// Name the page and line each broken link is written on, as check does.
+			if errs, _ := split(check.Links(site.Content, check.Built{Web: web, Offline: off, BaseURL: site.BaseURL})); len(errs) > 0 {
+				return "", &Failure{Errors: errs}
+			}
+			return "", err
+		}
+		return "every link resolves to a file in the bundle, the sheets' PDFs too", nil
 	}); err != nil {
 		discard()
 		return nil, err
@@ -252,6 +260,16 @@ func Run(opts Options) (*Result, error) {
 		fmt.Fprintf(log, "  warning: %s\n", over)
 	}
 	return res, nil
+}
+
+// renderFailure is Hugo's error as check reports it, a *Failure with the one finding, when it
+// names the file at fault (and the line, where it can be known): the same line as check's.
+func renderFailure(dir string, err error) error {
+	var re *render.Error
+	if f := check.FromError(dir, err); errors.As(err, &re) || f.File != "hugo.toml" {
+		return &Failure{Errors: []check.Finding{f}}
+	}
+	return err
 }
 
 // webTree is the web site of a rendered site, as it is published (but for the sheets' PDFs).

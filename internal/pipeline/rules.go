@@ -19,9 +19,34 @@ import (
 //   - builtRules: the web site and the offline bundle, as they are published.
 
 // sourceRules are the rules on the project's files as they are: every text file in content/,
-// data/ and i18n/ is UTF-8.
+// data/ and i18n/ is UTF-8, and the values of front matter and hugo.toml that templates or
+// Hugo would fail on (or misread) have the right type, so that the error names the key and
+// its line rather than a template.
 func sourceRules(dir string) []check.Finding {
-	return check.UTF8(dir)
+	out := check.UTF8(dir)
+	out = append(out, check.FrontMatterTypes(dir)...)
+	return append(out, check.ConfigTypes(dir)...)
+}
+
+// withoutRepeats drops from fs, after its first n findings (those of the source rules), a
+// finding that says what one of those says of the same file: the page rule on the front
+// matter as Hugo read it repeats the source rule's, at line 1.
+func withoutRepeats(fs []check.Finding, n int) []check.Finding {
+	type key struct {
+		file, rule, msg string
+		sev             check.Severity
+	}
+	source := map[key]bool{}
+	for _, f := range fs[:n] {
+		source[key{f.File, f.Rule, f.Message, f.Severity}] = true
+	}
+	out := fs[:n]
+	for _, f := range fs[n:] {
+		if !source[key{f.File, f.Rule, f.Message, f.Severity}] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // siteResult is what the rules on a rendered site found, with what the report shows besides.

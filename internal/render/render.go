@@ -87,8 +87,9 @@ type Page struct {
 	Permalink      string         // the page's URL path
 }
 
-// Site builds the project in opts.Dir into memory. Errors name the file (relative to Dir) and
-// the line where Hugo knows it.
+// Site builds the project in opts.Dir into memory. An error that names a file is an *Error: the
+// file (relative to Dir) at fault and, where it can be known, the line: the page whose front
+// matter or shortcode a template failed on, the key of hugo.toml Hugo could not decode.
 func Site(opts Options) (*Result, error) {
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
@@ -123,7 +124,7 @@ func Site(opts Options) (*Result, error) {
 		Logger:      logger,
 	})
 	if err != nil {
-		return nil, describe(dir, err, &log)
+		return nil, describeConfig(dir, err)
 	}
 
 	dest := afero.NewMemMapFs()

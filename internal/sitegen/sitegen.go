@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 )
@@ -280,3 +281,42 @@ build:
 ---
 Sun.
 `
+
+// dateField matches the dates the rules judge by their age: a page's checked, a contact's
+// compared and confirmed.
+var dateField = regexp.MustCompile(`(?m)^\s*(?:checked|compared|confirmed):\s*["']?(\d{4}-\d{2}-\d{2})`)
+
+// ContentDay is the newest date the content of the project in dir records (a page's checked,
+// a contact's compared or confirmed). Tests that build the real content judge its dates as on
+// that day, not today: their verdict then depends neither on the clock nor on the content's
+// age; whether the content is too old is `veiviser check`'s to say.
+func ContentDay(dir string) (time.Time, error) {
+	var newest string
+	scan := func(name string) error {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		for _, m := range dateField.FindAllStringSubmatch(string(b), -1) {
+			newest = max(newest, m[1])
+		}
+		return nil
+	}
+	if err := scan(filepath.Join(dir, "data", "contacts.yaml")); err != nil {
+		return time.Time{}, err
+	}
+	err := filepath.WalkDir(filepath.Join(dir, "content"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		return scan(p)
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	if newest == "" {
+		return time.Time{}, fmt.Errorf("%s: no dates in content/ or data/contacts.yaml", dir)
+	}
+	day, err := time.ParseInLocation(time.DateOnly, newest, time.Local)
+	return day.Add(12 * time.Hour), err
+}
