@@ -321,7 +321,9 @@ func (p linkProblem) line(body string) int {
 	if p.url == "" {
 		return 0
 	}
-	if p.variant == "web" && len(p.url) > 1 {
+	// The bundle rewrites links within the site, not addresses of other sites: those are as
+	// the page wrote them in both trees.
+	if (p.variant == "web" || strings.Contains(p.url, "://")) && len(p.url) > 1 {
 		if l := lineOf(body, "("+p.url+")", "("+p.url+" ", `"`+p.url+`"`, p.url); l > 0 {
 			return l
 		}

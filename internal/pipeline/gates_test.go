@@ -140,6 +140,10 @@ var gates = []gate{
 	{name: "a data: link", archive: "-- content/nb/om.md --\n---\ntitle: Om\ntranslationKey: about\nchecked: 2026-11-01\nsources: [site]\n---\nSe [dette](data:text/html,hei).\n",
 		sev: check.Error, file: "content/nb/om.md", at: "Se [dette]", msg: `link "data:text/html,hei": a data: link`},
 
+	// A link that breaks only in the bundle: an image from another site (no network there).
+	{name: "an image from another site", archive: "-- content/en/about.md --\n---\ntitle: About\ntranslationKey: about\nchecked: 2026-11-01\nsources: [site]\n---\nAbout.\n\n![Map](https://example.org/map.png)\n",
+		sev: check.Error, file: "content/en/about.md", at: "![Map]", msg: `https://example.org/map.png`},
+
 	// 6: invalid UTF-8.
 	{name: "invalid UTF-8 in a page", archive: "-- content/nb/om.md --\n---\ntitle: Om\ntranslationKey: about\nchecked: 2026-11-01\nsources: [site]\n---\nOm.\n\nBl\xe5b\xe6r.\n",
 		sev: check.Error, file: "content/nb/om.md", at: "Bl\xe5", msg: "invalid UTF-8: byte 0xE5 at column 3 is not text (and 1 more in the file): save the file as UTF-8"},
