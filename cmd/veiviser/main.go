@@ -10,17 +10,21 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
-	"github.com/gohugoio/hugo/commands"
 	"github.com/veiviser/veiviser/internal/pipeline"
+	"github.com/veiviser/veiviser/internal/preview"
 	"github.com/veiviser/veiviser/internal/verify"
 )
 
@@ -29,6 +33,7 @@ const usage = `veiviser turns the Markdown in content/ into a web site and an of
 Usage:
   veiviser build   build public/ and dist/veiviser-offline-<version>.zip
   veiviser serve   preview the site on http://127.0.0.1:1313/, reloading on every change
+                   (built in memory: public/ and dist/ are not touched)
   veiviser check   check every page before publishing: sources, dates, contacts, links,
                    translations, sheets, readability; lists external links
   veiviser verify  check that an offline zip is whole: veiviser verify <zip>
@@ -72,9 +77,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFound):
 		return 1 // the report says what is wrong
 	case err != nil:
-		// One line per error (a build the rules stop has one for each).
-		for _, line := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
-			fmt.Fprintf(stderr, "veiviser %s: %s\n", cmd, line)
+		// One line per error (a build the rules stop has one for each), each after the
+		// command's name: no blank or indented lines.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				fmt.Fprintf(stderr, "veiviser %s: %s\n", cmd, line)
+			}
 		}
 		return 1
 	}
@@ -161,10 +169,16 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".", "the project `folder` (with hugo.toml)")
 	bind := fs.String("bind", "127.0.0.1", "the `address` to listen on")
 	port := fs.Int("port", 1313, "the `port` to listen on")
-	if err := parse(fs, args, stdout, "Preview the site locally; pages reload when a file changes."); err != nil {
+	if err := parse(fs, args, stdout, "Preview the site locally, built in memory: public/ and dist/ are not touched. Pages reload\n"+
+		"when a file changes; an error is shown in the browser and here until it is fixed, and the\n"+
+		"rules of veiviser check run after every build."); err != nil {
 		return err
 	}
-	return commands.Execute([]string{"server", "--source", *dir, "--bind", *bind, "--port", strconv.Itoa(*port)})
+	// Ctrl+C stops the preview; a second one stops it at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
+	return preview.Run(ctx, preview.Options{Dir: *dir, Addr: net.JoinHostPort(*bind, strconv.Itoa(*port)), Log: stdout})
 }
 
 func checkCmd(args []string, stdout, stderr io.Writer) error {
