@@ -27,7 +27,27 @@ const LANGUAGES = {
 
 const SNIPPET = 170; // characters of text around the first match
 const ANNOUNCE_AFTER = 500; // ms of quiet typing before the count is announced
-const BUILD_SLICE = 12; // ms of work on the index before the browser may draw and take input
+
+// No input may keep the page busy (issue 13): on a phone four times slower than a PC no task
+// may take more than 50 ms, and the quick exit (assets/js/exit.js) must answer at once while
+// search works. So the work of a query is bounded, whatever is typed or pasted (lunr's own
+// Index.query took 43 s for one word of 10,000 characters, its typo automaton growing with the
+// square of the word), and the index is built and every search run in slices of SLICE ms,
+// each a task of its own, between which the browser draws and takes input, the exit's keys
+// first; a search replaced by a newer query stops at its next slice. The steps between two
+// looks at the clock are small (a word of the query, a word of the index and its pages, a few
+// dozen words of a page), so a slice overruns SLICE by little. The index and the results are
+// the same as lunr's own lunr(config) and Index.query make (cmd/veiviser-bench and
+// internal/browsertest measure; see search_test.go for the bounds).
+const SLICE = 8; // ms of work before the browser may draw and take input
+const MAX_QUERY = 200; // characters of a query searched (the box's maxlength, search-form.html)
+const MAX_WORDS = 10; // words searched, stop words not counted; the rest are not
+const MAX_WORD = 40; // characters of the longest word searched, longer than any word of the site
+const MAX_FUZZY = 24; // characters of the longest word also searched with a typo
+const MAX_EXPANSION = 64; // words of the index one prefix or one word with a typo stands for
+const MAX_VISIT = 2000; // nodes of the index visited to find a prefix's words
+const TOKENS_PER_STEP = 50; // words of a page's text indexed in one step
+const TERMS_PER_STEP = 100; // words of the index (or of a page) handled in one step
 
 const script = document.currentScript;
 
@@ -48,6 +68,24 @@ function href(u) {
   let url = root + u;
   if (overFile && (u === "" || u.endsWith("/"))) url += "index.html";
   return url;
+}
+
+// work runs the generator steps in slices of about SLICE ms, each in a task of its own
+// (setTimeout), so that input and drawing come in between, and the task of the key that asked
+// for the work stays short. It stops when stale() says the work is no longer wanted, and calls
+// done with the generator's value when it is finished.
+function work(steps, stale, done) {
+  const slice = () => {
+    if (stale()) return;
+    const until = performance.now() + SLICE;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return done(step.value);
+      if (performance.now() >= until) break;
+    }
+    setTimeout(slice, 0);
+  };
+  setTimeout(slice, 0);
 }
 
 // One index per language, shared by the search boxes of a page.
@@ -81,18 +119,22 @@ function load(ix, done) {
     const name = "VEIVISER_INDEX_" + ix.lang.toUpperCase();
     const docs = window[name];
     if (!Array.isArray(docs)) return finish(false);
-    build(ix, docs, () => finish(true));
+    const start = performance.now();
+    work(building(ix, docs), () => false, (index) => {
+      ix.docs = docs;
+      ix.index = index;
+      measure("search-index-build", start);
+      finish(true);
+    });
   });
   el.addEventListener("error", () => finish(false));
   document.head.appendChild(el);
 }
 
-// build makes the lunr index of docs and then calls done. It adds the pages a few at a time,
-// yielding between, so that a slow phone keeps showing what the reader types meanwhile.
-function build(ix, docs, done) {
-  const start = performance.now();
+// building makes the lunr index of docs, in small steps: it is what lunr(config) and
+// Builder.build do, with each page's text indexed TOKENS_PER_STEP words at a time.
+function* building(ix, docs) {
   const lang = LANGUAGES[ix.lang] || LANGUAGES.en;
-  // What lunr(config) does, with the pages added in slices.
   const builder = new lunr.Builder();
   builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
   builder.searchPipeline.add(lunr.stemmer);
@@ -103,24 +145,113 @@ function build(ix, docs, done) {
   builder.field("d", { boost: 3 });
   builder.field("x");
   builder.metadataWhitelist = ["position"];
-  let next = 0;
-  const slice = () => {
-    const until = performance.now() + BUILD_SLICE;
-    while (next < docs.length && performance.now() < until) {
-      const d = docs[next];
-      builder.add({ i: String(next), t: d.t, k: d.k, d: d.d, x: d.x });
-      next++;
+  for (let n = 0; n < docs.length; n++) {
+    const d = docs[n];
+    yield* adding(builder, { i: String(n), t: d.t, k: d.k, d: d.d, x: d.x, b: d.b });
+  }
+  builder.calculateAverageFieldLengths();
+  yield;
+  yield* fieldVectors(builder);
+  const terms = Object.keys(builder.invertedIndex).sort();
+  yield;
+  const tokens = new lunr.TokenSet.Builder();
+  for (let i = 0; i < terms.length; i++) {
+    tokens.insert(terms[i]);
+    if (i % TERMS_PER_STEP === TERMS_PER_STEP - 1) yield;
+  }
+  tokens.finish();
+  return new lunr.Index({
+    invertedIndex: builder.invertedIndex,
+    fieldVectors: builder.fieldVectors,
+    tokenSet: tokens.root,
+    fields: Object.keys(builder._fields),
+    pipeline: builder.searchPipeline,
+  });
+}
+
+// tokens gives the tokens of a page's field as lunr's tokenizer makes them (the text in lower
+// case cut at its separator, /[\s\-]+/, with the same metadata), TOKENS_PER_STEP at a time. It
+// finds the words with one regular expression where lunr tests each character, which on a long
+// page is several times faster, and a field's tokens are not all kept until the last is made.
+function* tokens(text, fieldName) {
+  const str = text == null ? "" : String(text).toLowerCase();
+  const fields = [fieldName];
+  const word = /[^\s\-]+/g;
+  let batch = [];
+  let index = 0;
+  let m;
+  while ((m = word.exec(str)) !== null) {
+    batch.push(new lunr.Token(m[0], { fields, position: [m.index, m[0].length], index: index++ }));
+    if (batch.length === TOKENS_PER_STEP) {
+      yield batch;
+      batch = [];
     }
-    if (next < docs.length) {
-      setTimeout(slice, 0);
-      return;
+  }
+  if (batch.length) yield batch;
+}
+
+// adding is lunr's Builder.add for doc, in steps of TOKENS_PER_STEP tokens.
+function* adding(builder, doc) {
+  const docRef = doc[builder._ref];
+  const fields = Object.keys(builder._fields);
+  builder._documents[docRef] = doc.b ? { boost: doc.b } : {};
+  builder.documentCount += 1;
+  for (let i = 0; i < fields.length; i++) {
+    const fieldName = fields[i];
+    const fieldRef = new lunr.FieldRef(docRef, fieldName);
+    const fieldTerms = Object.create(null);
+    builder.fieldTermFrequencies[fieldRef] = fieldTerms;
+    builder.fieldLengths[fieldRef] = 0;
+    for (const batch of tokens(doc[fieldName], fieldName)) {
+      const terms = builder.pipeline.run(batch);
+      builder.fieldLengths[fieldRef] += terms.length;
+      for (let j = 0; j < terms.length; j++) {
+        const term = terms[j];
+        fieldTerms[term] = (fieldTerms[term] || 0) + 1;
+        let posting = builder.invertedIndex[term];
+        if (posting === undefined) {
+          posting = Object.create(null);
+          posting._index = builder.termIndex;
+          builder.termIndex += 1;
+          fields.forEach((f) => (posting[f] = Object.create(null)));
+          builder.invertedIndex[term] = posting;
+        }
+        const entry = posting[fieldName][docRef] || (posting[fieldName][docRef] = Object.create(null));
+        builder.metadataWhitelist.forEach((key) => (entry[key] || (entry[key] = [])).push(term.metadata[key]));
+      }
+      yield;
     }
-    ix.docs = docs;
-    ix.index = builder.build();
-    measure("search-index-build", start);
-    done();
-  };
-  slice();
+  }
+}
+
+// fieldVectors is lunr's Builder.createFieldVectors, in steps.
+function* fieldVectors(builder) {
+  const vectors = {};
+  const refs = Object.keys(builder.fieldTermFrequencies);
+  const idfs = Object.create(null);
+  for (let i = 0; i < refs.length; i++) {
+    const fieldRef = lunr.FieldRef.fromString(refs[i]);
+    const fieldName = fieldRef.fieldName;
+    const fieldLength = builder.fieldLengths[fieldRef];
+    const vector = new lunr.Vector();
+    const frequencies = builder.fieldTermFrequencies[fieldRef];
+    const fieldBoost = builder._fields[fieldName].boost || 1;
+    const docBoost = builder._documents[fieldRef.docRef].boost || 1;
+    const terms = Object.keys(frequencies);
+    for (let j = 0; j < terms.length; j++) {
+      const term = terms[j];
+      const tf = frequencies[term];
+      const posting = builder.invertedIndex[term];
+      if (idfs[term] === undefined) idfs[term] = lunr.idf(posting, builder.documentCount);
+      let score = (idfs[term] * ((builder._k1 + 1) * tf)) / (builder._k1 * (1 - builder._b + builder._b * (fieldLength / builder.averageFieldLength[fieldName])) + tf);
+      score *= fieldBoost * docBoost;
+      vector.insert(posting._index, Math.round(score * 1000) / 1000);
+      if (j % TERMS_PER_STEP === TERMS_PER_STEP - 1) yield;
+    }
+    vectors[fieldRef] = vector;
+    yield;
+  }
+  builder.fieldVectors = vectors;
 }
 
 // measure records a User Timing entry (the benchmark reads them); only the latest is kept.
@@ -134,36 +265,130 @@ function measure(name, start) {
   }
 }
 
-// words splits a query into the words lunr knows: trimmed, stop words marked, stemmed.
-function words(ix, text) {
+// words splits a query into the words lunr knows: trimmed, stop words marked, stemmed. Only
+// the first MAX_QUERY characters count, and of them the first MAX_WORDS words (stop words
+// aside) of at most MAX_WORD characters: a longer word is in no page, and is left out. The
+// last word is marked as a prefix, the reader may still be typing it, unless the query was cut.
+function* words(ix, text) {
   const lang = LANGUAGES[ix.lang] || LANGUAGES.en;
   const out = [];
-  lunr.tokenizer(text).forEach((token) => {
-    const raw = lang.trimmer(token).toString().replace(/\*/g, "");
-    if (!raw) return;
+  const tokens = lunr.tokenizer(text.slice(0, MAX_QUERY));
+  let searched = 0;
+  let i = 0;
+  for (; i < tokens.length && searched < MAX_WORDS; i++) {
+    if (tokens[i].toString().length > MAX_WORD) continue;
+    const raw = lang.trimmer(tokens[i]).toString().replace(/\*/g, "");
+    if (!raw) continue;
     const stop = !lang.stopWord(new lunr.Token(raw, {}));
     const stem = lang.stemmer(new lunr.Token(raw, {})).toString();
-    out.push({ raw, stem, stop });
+    out.push({ raw, stem, stop, prefix: false });
+    if (!stop) searched++;
+    yield;
+  }
+  if (out.length && i === tokens.length && text.length <= MAX_QUERY) out[out.length - 1].prefix = true;
+  return out;
+}
+
+// clauses are what search looks up for the words ws: each word as its stem, the last word
+// also as a prefix (the reader may still be typing it), and words of five letters or more (up
+// to MAX_FUZZY) also with one typo.
+function clauses(ws) {
+  const out = [];
+  ws.forEach((w) => {
+    if (!w.stop) out.push({ term: w.stem, boost: 10 });
+    if (w.prefix && w.raw.length >= 2) out.push({ term: w.raw, boost: 3, prefix: true });
+    if (!w.stop && w.raw.length >= 5 && w.raw.length <= MAX_FUZZY) out.push({ term: w.stem, boost: 1, fuzzy: true });
   });
   return out;
 }
 
-// search returns lunr's results for text: each word as its stem, the last word also as a
-// prefix (the reader may still be typing it), and words of five letters or more also with one
-// typo.
-function search(ix, text) {
-  const ws = words(ix, text);
-  if (!ws.length) return [];
-  const last = ws.length - 1;
-  return ix.index.query((q) => {
-    ws.forEach((w, i) => {
-      if (!w.stop) q.term(w.stem, { usePipeline: false, boost: 10 });
-      if (i === last && w.raw.length >= 2) {
-        q.term(w.raw, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 3 });
-      }
-      if (!w.stop && w.raw.length >= 5) q.term(w.stem, { usePipeline: false, editDistance: 1, boost: 1 });
-    });
-  });
+// expand returns the words of index a clause stands for, at most MAX_EXPANSION: the word
+// itself, the words it begins (the shortest first) or the words one edit away.
+function expand(index, clause) {
+  if (clause.fuzzy) {
+    const near = index.tokenSet.intersect(lunr.TokenSet.fromFuzzyString(clause.term, 1)).toArray();
+    return near.slice(0, MAX_EXPANSION);
+  }
+  if (!clause.prefix) return index.invertedIndex[clause.term] ? [clause.term] : [];
+  let node = index.tokenSet;
+  for (let i = 0; node && i < clause.term.length; i++) node = node.edges[clause.term.charAt(i)];
+  if (!node) return [];
+  const out = [];
+  let level = [[clause.term, node]];
+  let visited = 0;
+  while (level.length && out.length < MAX_EXPANSION && visited < MAX_VISIT) {
+    const next = [];
+    for (let i = 0; i < level.length && out.length < MAX_EXPANSION && visited < MAX_VISIT; i++, visited++) {
+      const [word, n] = level[i];
+      if (n.final) out.push(word);
+      Object.keys(n.edges).forEach((c) => next.push([word + c, n.edges[c]]));
+    }
+    level = next;
+  }
+  return out;
+}
+
+// searching is what lunr's Index.query does for the words of text, with optional clauses
+// (a page matches any word), in steps: it returns the results, the best first.
+function* searching(ix, text) {
+  const index = ix.index;
+  const fields = index.fields;
+  const queryVectors = {};
+  fields.forEach((f) => (queryVectors[f] = new lunr.Vector()));
+  const matchingFields = Object.create(null);
+  const seen = Object.create(null);
+  const cs = clauses(yield* words(ix, text));
+  for (let c = 0; c < cs.length; c++) {
+    const terms = expand(index, cs[c]);
+    yield;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t];
+      const posting = index.invertedIndex[term];
+      fields.forEach((field) => {
+        queryVectors[field].upsert(posting._index, cs[c].boost, (a, b) => a + b);
+        if (seen[term + "/" + field]) return;
+        seen[term + "/" + field] = true;
+        const fieldPosting = posting[field];
+        Object.keys(fieldPosting).forEach((ref) => {
+          const fieldRef = new lunr.FieldRef(ref, field);
+          const match = matchingFields[fieldRef];
+          if (match === undefined) matchingFields[fieldRef] = new lunr.MatchData(term, field, fieldPosting[ref]);
+          else match.add(term, field, fieldPosting[ref]);
+        });
+      });
+      yield;
+    }
+  }
+  const results = [];
+  const matches = Object.create(null);
+  const refs = Object.keys(matchingFields);
+  for (let i = 0; i < refs.length; i++) {
+    const fieldRef = lunr.FieldRef.fromString(refs[i]);
+    const docRef = fieldRef.docRef;
+    const score = queryVectors[fieldRef.fieldName].similarity(index.fieldVectors[fieldRef]);
+    const match = matches[docRef];
+    if (match !== undefined) {
+      match.score += score;
+      match.matchData.combine(matchingFields[fieldRef]);
+    } else {
+      matches[docRef] = { ref: docRef, score, matchData: matchingFields[fieldRef] };
+      results.push(matches[docRef]);
+    }
+    if (i % 10 === 9) yield;
+  }
+  return results.sort((a, b) => b.score - a.score);
+}
+
+// drawing searches for text and makes the list items of its results, in steps; it returns the
+// items and their number.
+function* drawing(ix, text) {
+  const results = yield* searching(ix, text);
+  const items = document.createDocumentFragment();
+  for (let i = 0; i < results.length; i++) {
+    items.appendChild(resultItem(ix.docs[Number(results[i].ref)], positions(results[i])));
+    if (i % 4 === 3) yield;
+  }
+  return { items, n: results.length };
 }
 
 // positions gathers, per field, the [start, length] of every match of a result.
@@ -265,43 +490,66 @@ function setup(form) {
     announce = setTimeout(() => (status.textContent = message), ANNOUNCE_AFTER);
   };
 
+  let latest = 0; // the newest search: an older one still working stops at its next slice
+  let running = null; // the query being searched
+  let shown = ""; // the query whose results the list shows
+  let enter = false; // Enter was pressed: the first result gets the focus when they are shown
+
+  // The list is aria-busy from a query until its results are shown: meanwhile it may still
+  // show the results of the query before.
   const show = () => {
     const query = input.value.trim();
+    const id = ++latest;
+    running = null;
     if (!query) {
       list.textContent = "";
       list.hidden = true;
+      list.removeAttribute("aria-busy");
+      shown = "";
       say("");
       return;
     }
+    list.setAttribute("aria-busy", "true");
     if (ix.state !== "ready") {
       if (!pending) {
         pending = true;
         load(ix, (ok) => {
           pending = false;
-          if (ok) show();
-          else say(text("error"));
+          if (ok) return show();
+          list.removeAttribute("aria-busy");
+          say(text("error"));
         });
       }
       if (ix.state === "loading") say(text("loading"));
       return;
     }
     const start = performance.now();
-    const results = search(ix, query);
-    const items = document.createDocumentFragment();
-    results.forEach((r) => items.appendChild(resultItem(ix.docs[Number(r.ref)], positions(r))));
-    list.textContent = "";
-    list.appendChild(items);
-    list.hidden = results.length === 0;
-    measure("search-query", start);
-    const n = results.length;
-    if (status.textContent === text("loading") || status.textContent === text("error")) say("");
-    say(n === 0 ? text("none") : n === 1 ? text("count-one") : text("count-other").replace("{n}", String(n)), true);
+    running = query;
+    work(drawing(ix, query), () => id !== latest, ({ items, n }) => {
+      running = null;
+      list.textContent = "";
+      list.appendChild(items);
+      list.hidden = n === 0;
+      list.removeAttribute("aria-busy");
+      shown = query;
+      measure("search-query", start);
+      if (status.textContent === text("loading") || status.textContent === text("error")) say("");
+      say(n === 0 ? text("none") : n === 1 ? text("count-one") : text("count-other").replace("{n}", String(n)), true);
+      if (enter) {
+        enter = false;
+        const first = list.querySelector("a");
+        if (first && document.activeElement === input) first.focus();
+      }
+    });
   };
 
   input.addEventListener("focus", () => {
     if (ix.state === "idle") load(ix, (ok) => ok || say(text("error")));
   });
-  input.addEventListener("input", show);
+  input.addEventListener("input", () => {
+    enter = false;
+    show();
+  });
   input.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") {
       const first = list.querySelector("a");
@@ -330,12 +578,18 @@ function setup(form) {
       input.focus();
     }
   });
-  // Enter goes to the first result; the form never submits, so the query reaches no URL.
+  // Enter goes to the first result, at once or when the search under way is done; the form
+  // never submits, so the query reaches no URL.
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    show();
-    const first = list.querySelector("a");
-    if (first) first.focus();
+    const query = input.value.trim();
+    if (query && query === shown) {
+      const first = list.querySelector("a");
+      if (first) first.focus();
+      return;
+    }
+    enter = true;
+    if (query !== running) show();
   });
 }
 
