@@ -183,9 +183,9 @@ func TestBadInputs(t *testing.T) {
 	before := outputs(t, good)
 
 	for _, tc := range []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T, dir string)
-		names string // what a line of stderr starts with after "veiviser build: "
+		names  string // what a line of stderr starts with after "veiviser build: "
 	}{
 		{"malformed front matter", write("content/nb/om.md", "---\ntitle: [Om\n---\nTekst.\n"), "content/nb/om.md"},
 		{"front matter that is not closed", write("content/nb/om.md", "---\ntitle: Om\nTekst.\n"), "content/nb/om.md"},

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"strings"
 	"sync"
 
 	"github.com/veiviser/veiviser/internal/links"
@@ -76,9 +75,10 @@ func Weigh(t tree.Tree, home string) Report {
 	for i, p := range pages {
 		idx[p] = i
 	}
+	resolver := links.ForWeb(t, "") // (pages load their files by path, not by the full address)
 	tree.Each(pages, func(p string) error {
 		w := weight{html: Gzipped(t[p])}
-		for _, res := range resources(t, p) {
+		for _, res := range resources(resolver, t, p) {
 			if path.Ext(res) == ".css" {
 				w.css += sharedSize(res)
 			} else {
@@ -103,23 +103,16 @@ func Weigh(t tree.Tree, home string) Report {
 
 // resources lists the files of t that page p makes the browser load (stylesheets, scripts,
 // images), as paths in t. Links to files outside the site are not counted.
-func resources(t tree.Tree, page string) []string {
+func resources(r *links.Resolver, t tree.Tree, page string) []string {
 	seen := map[string]bool{}
 	var out []string
-	links.Walk(t[page], func(e *links.Element, r links.Ref) {
-		if !r.Resource || strings.Contains(r.URL, ":") || strings.HasPrefix(r.URL, "//") {
+	links.Walk(t[page], func(e *links.Element, ref links.Ref) {
+		if !ref.Resource {
 			return
 		}
-		u := strings.SplitN(strings.SplitN(r.URL, "#", 2)[0], "?", 2)[0]
-		var p string
-		if strings.HasPrefix(u, "/") {
-			p = strings.TrimPrefix(u, "/")
-		} else {
-			p = path.Join(path.Dir(page), u)
-		}
-		if _, ok := t[p]; ok && !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+		if res := r.Resolve(page, ref.URL); res.Kind == links.File && !res.InPage && !seen[res.Path] {
+			seen[res.Path] = true
+			out = append(out, res.Path)
 		}
 	})
 	return out

@@ -1,16 +1,16 @@
 package check
 
 import (
+	"errors"
 	"fmt"
-	"net/url"
 	"path"
 	"regexp"
 	"strings"
 
 	"github.com/veiviser/veiviser/internal/links"
+	"github.com/veiviser/veiviser/internal/offline"
 	"github.com/veiviser/veiviser/internal/render"
 	"github.com/veiviser/veiviser/internal/tree"
-	"github.com/veiviser/veiviser/internal/validate"
 )
 
 // Built is the site as published: the web tree (minified, as in public/) and the offline tree
@@ -22,23 +22,15 @@ type Built struct {
 
 // Links checks that every internal link and anchor resolves, in the web site and in the offline
 // bundle. In the web site a link to a folder opens its index.html, as static hosts do; in the
-// bundle every link must name a file, and the rules of file:// apply (see package validate).
+// bundle every link must name a file, and the rules of file:// apply (see offline.Check).
 // A broken link is reported at the content file and line its Markdown comes from; a link that
 // is not in any page's Markdown comes from a layout, and is reported once with the number of
 // pages it breaks.
 func Links(pages []render.Page, b Built) []Finding {
-	lc := &linkCheck{built: b, ids: map[string]map[string]bool{}, pages: map[string]*render.Page{}}
-	if u, err := url.Parse(b.BaseURL); err == nil {
-		lc.basePath = "/" + strings.Trim(u.Path, "/")
-		if lc.basePath != "/" {
-			lc.basePath += "/"
-		}
-		lc.base = strings.TrimSuffix(b.BaseURL, "/")
-	}
-	lc.pages = outputs(pages, b.BaseURL)
+	lc := &linkCheck{ids: map[string]map[string]bool{}, pages: outputs(pages, b.BaseURL)}
 
 	// The web site first; the bundle's problems that the web's already explain are not repeated.
-	web := lc.walk(b.Web, "web", lc.resolveWeb)
+	web := lc.walk(b.Web, "web", links.ForWeb(b.Web, b.BaseURL))
 	seen := map[string]bool{}
 	for _, p := range web {
 		seen[p.key()] = true
@@ -55,21 +47,20 @@ func Links(pages []render.Page, b Built) []Finding {
 		}
 		return true
 	}
-	for _, p := range lc.walk(b.Offline, "offline", lc.resolveOffline) {
+	for _, p := range lc.walk(b.Offline, "offline", links.ForBundle(b.Offline)) {
 		if !alsoOffline(p) {
 			off = append(off, p)
 		}
 	}
-	if err := validate.Offline(b.Offline); err != nil {
-		verr, ok := err.(*validate.Error)
-		if !ok {
+	if err := offline.Check(b.Offline); err != nil {
+		var oerr *offline.Error
+		if !errors.As(err, &oerr) {
 			return []Finding{{File: "public", Severity: Error, Rule: "offline", Message: err.Error()}}
 		}
-		for _, vp := range verr.Problems {
-			p := linkProblem{page: vp.File, url: vp.Link, variant: "offline", rule: "offline", reason: vp.Reason}
-			if vp.Link != "" && !strings.Contains(vp.Link, ":") && !strings.HasPrefix(vp.Link, "/") {
-				p.rule = "link"
-				p.target = normal(path.Join(path.Dir(vp.File), cut(vp.Link)))
+		for _, op := range oerr.Problems {
+			p := linkProblem{page: op.File, url: op.Link, variant: "offline", rule: "offline", reason: op.Reason}
+			if op.Target != "" {
+				p.rule, p.target = "link", normal(op.Target)
 			}
 			if !alsoOffline(p) {
 				off = append(off, p)
@@ -80,10 +71,8 @@ func Links(pages []render.Page, b Built) []Finding {
 }
 
 type linkCheck struct {
-	built          Built
-	base, basePath string                     // "https://example.org", "/"
-	ids            map[string]map[string]bool // the ids of each HTML file read so far
-	pages          map[string]*render.Page    // output path → content page
+	ids   map[string]map[string]bool // the ids of each HTML file read so far
+	pages map[string]*render.Page    // output path → content page
 }
 
 // linkProblem is one broken link in one output file.
@@ -107,29 +96,32 @@ func (p linkProblem) key() string {
 	return p.page + "\x00" + p.rule + "\x00" + p.target + "\x00" + p.frag + "\x00" + p.reason
 }
 
-// resolver returns the file a link in page points to (or "" and why not), and the fragment.
-type resolver func(page, u string) (target, frag, target0, why string, skip bool)
-
-func (lc *linkCheck) walk(t tree.Tree, variant string, resolve resolver) []linkProblem {
+// walk finds the broken links and anchors of tree t. In the web site every link within the
+// site must lead to a file; in the bundle, offline.Check judges the links, and walk only
+// the anchors of those that lead to a file.
+func (lc *linkCheck) walk(t tree.Tree, variant string, r *links.Resolver) []linkProblem {
 	var out []linkProblem
 	for _, page := range t.Paths() {
 		check := func(u string) {
-			target, frag, raw, why, skip := resolve(page, u)
+			res := r.Resolve(page, u)
+			frag := res.Fragment
 			switch {
-			case skip:
-			case why != "":
-				out = append(out, linkProblem{page: page, url: u, target: normal(raw), frag: frag, variant: variant, rule: "link", reason: why})
+			case res.Kind == links.External || res.Kind == links.Invalid: // the offline rules judge those
+			case res.Kind != links.File:
+				if variant == "web" {
+					out = append(out, linkProblem{page: page, url: u, target: normal(res.Path), frag: frag, variant: variant, rule: "link", reason: res.Reason})
+				}
 			case frag == zgotmpl:
 				// Hugo's templates refused an unsafe URL (javascript:, data: …): the content rule
 				// names the line of the page's own; any other is said as it is.
 				if cp := lc.pages[page]; cp != nil && len(unsafeLinks(*cp)) > 0 {
 					return
 				}
-				out = append(out, linkProblem{page: page, url: u, target: normal(target), frag: frag, variant: variant, rule: "unsafe-link",
+				out = append(out, linkProblem{page: page, url: u, target: normal(res.Path), frag: frag, variant: variant, rule: "unsafe-link",
 					reason: "Hugo's templates put #ZgotmplZ where an unsafe link was (javascript:, vbscript:, file:, data:)"})
-			case frag != "" && frag != "top" && !strings.HasPrefix(frag, ":~:") && path.Ext(target) == ".html" && !lc.hasID(t, variant, target, frag):
-				out = append(out, linkProblem{page: page, url: u, target: normal(target), frag: frag, variant: variant, rule: "anchor",
-					reason: anchorReason(page, target, frag)})
+			case frag != "" && frag != "top" && !strings.HasPrefix(frag, ":~:") && path.Ext(res.Path) == ".html" && !lc.hasID(t, variant, res.Path, frag):
+				out = append(out, linkProblem{page: page, url: u, target: normal(res.Path), frag: frag, variant: variant, rule: "anchor",
+					reason: anchorReason(page, res.Path, frag)})
 			}
 		}
 		switch path.Ext(page) {
@@ -140,76 +132,6 @@ func (lc *linkCheck) walk(t tree.Tree, variant string, resolve resolver) []linkP
 		}
 	}
 	return out
-}
-
-// split parses u into its path and fragment; skip is true for links outside the site.
-func (lc *linkCheck) split(u string) (p, frag string, skip bool) {
-	if lc.base != "" && (u == lc.base || strings.HasPrefix(u, lc.base+"/") || strings.HasPrefix(u, lc.base+"#")) {
-		u = lc.basePath + strings.TrimPrefix(strings.TrimPrefix(u, lc.base), "/")
-	}
-	if u == "" || strings.HasPrefix(u, "//") {
-		return "", "", true
-	}
-	pu, err := url.Parse(u)
-	if err != nil || pu.Scheme != "" || pu.Host != "" {
-		return "", "", true // another site, tel:, mailto:, data:; the offline rules judge those
-	}
-	return pu.Path, pu.Fragment, false
-}
-
-func (lc *linkCheck) resolveWeb(page, u string) (target, frag, raw, why string, skip bool) {
-	p, frag, skip := lc.split(u)
-	if skip {
-		return "", "", "", "", true
-	}
-	switch {
-	case p == "":
-		return page, frag, page, "", false
-	case strings.HasPrefix(p, "/"):
-		if !strings.HasPrefix(p+"/", lc.basePath) {
-			return "", frag, p, fmt.Sprintf("%s is outside the site's base path %s", p, lc.basePath), false
-		}
-		raw = strings.TrimPrefix(p, lc.basePath)
-		if strings.HasSuffix(p, "/") && raw != "" && !strings.HasSuffix(raw, "/") {
-			raw += "/"
-		}
-	default:
-		raw = path.Join(path.Dir(page), p)
-		if strings.HasSuffix(p, "/") {
-			raw += "/"
-		}
-		if raw == ".." || strings.HasPrefix(raw, "../") {
-			return "", frag, raw, "points outside the site", false
-		}
-	}
-	raw = strings.TrimPrefix(raw, "./")
-	candidates := []string{raw, path.Join(raw, "index.html")}
-	if raw == "" || raw == "." || strings.HasSuffix(raw, "/") {
-		candidates = []string{raw + "index.html"}
-	}
-	for _, c := range candidates {
-		c = strings.TrimPrefix(c, "./")
-		if _, ok := lc.built.Web[c]; ok {
-			return c, frag, raw, "", false
-		}
-	}
-	return "", frag, raw, "no page or file at " + lc.basePath + raw, false
-}
-
-// resolveOffline follows relative links in the bundle; package validate judges the rest.
-func (lc *linkCheck) resolveOffline(page, u string) (target, frag, raw, why string, skip bool) {
-	p, frag, skip := lc.split(u)
-	if skip || frag == "" || strings.HasPrefix(p, "/") {
-		return "", "", "", "", true
-	}
-	if p == "" {
-		return page, frag, page, "", false
-	}
-	target = path.Join(path.Dir(page), p)
-	if _, ok := lc.built.Offline[target]; !ok {
-		return "", "", "", "", true // validate reports it
-	}
-	return target, frag, target, "", false
 }
 
 // zgotmpl is the fragment Go's html/template writes in place of a URL it refuses.

@@ -2,7 +2,8 @@
 // a USB stick over file://: every internal link and resource becomes a relative path to a file
 // (a folder link gets its index.html), links to the site's own base URL become local,
 // integrity and crossorigin attributes go (Chromium refuses them over file://), an element's
-// data-offline-href replaces its href, and files only a web server uses are left out.
+// data-offline-href replaces its href, and files only a web server uses are left out (Make).
+// Check then proves the result works from the disk: every link resolves to a file in it.
 package offline
 
 import (
@@ -28,18 +29,19 @@ func Make(t tree.Tree, baseURL string) tree.Tree {
 			out[p] = b
 		}
 	}
-	base := strings.TrimSuffix(baseURL, "/")
+	r := links.ForWeb(out, baseURL)
 	rewritable := func(p string) bool { return path.Ext(p) == ".html" || path.Ext(p) == ".css" }
 	out.Transform(rewritable, func(p string, b []byte) ([]byte, error) {
+		local := func(ref links.Ref) string { u, _ := localURL(r, p, ref.URL); return u }
 		if path.Ext(p) == ".css" {
-			return links.CSS(b, func(r links.Ref) string { return localURL(out, p, base, r.URL) }), nil
+			return links.CSS(b, local), nil
 		}
-		return links.HTML(b, func(e *links.Element) { element(out, p, base, e) }, func(r links.Ref) string { return localURL(out, p, base, r.URL) }), nil
+		return links.HTML(b, func(e *links.Element) { element(r, p, e) }, local), nil
 	})
 	return out
 }
 
-func element(t tree.Tree, page, base string, e *links.Element) {
+func element(r *links.Resolver, page string, e *links.Element) {
 	if off := e.Get("data-offline-href"); off != nil {
 		if href := e.Get("href"); href != nil {
 			href.Set(off.Val)
@@ -48,12 +50,10 @@ func element(t tree.Tree, page, base string, e *links.Element) {
 	}
 	local := false
 	for _, a := range e.Attrs {
-		links.EachURL(e, a, func(r links.Ref) string {
-			nu := localURL(t, page, base, r.URL)
-			if !external(nu) {
-				local = true
-			}
-			return nu
+		links.EachURL(e, a, func(ref links.Ref) string {
+			u, external := localURL(r, page, ref.URL)
+			local = local || !external
+			return u
 		})
 	}
 	if local {
@@ -65,47 +65,19 @@ func element(t tree.Tree, page, base string, e *links.Element) {
 	}
 }
 
-// external reports whether u points outside the site: it has a scheme or a host.
-func external(u string) bool {
-	if strings.HasPrefix(u, "//") {
-		return true
+// localURL rewrites u, found in file page, into a path relative to page that names a file
+// (or, when there is none, the missing file or folder, for Check to name), and says whether u
+// leads outside the site. URLs outside the site, and pure fragments, stay as they are.
+func localURL(r *links.Resolver, page, u string) (string, bool) {
+	t := r.Resolve(page, u)
+	if t.InPage || (t.Kind != links.File && t.Kind != links.Missing) {
+		return u, t.Kind == links.External
 	}
-	pu, err := url.Parse(u)
-	return err == nil && pu.Scheme != ""
+	return relative(path.Dir(page), t.Path) + t.Suffix, false
 }
 
-// localURL rewrites u, found in file page, into a path relative to page that names a file.
-// URLs outside the site, and pure fragments, stay as they are.
-func localURL(t tree.Tree, page, base, u string) string {
-	if base != "" && (u == base || strings.HasPrefix(u, base+"/")) {
-		u = "/" + strings.TrimPrefix(strings.TrimPrefix(u, base), "/")
-	}
-	if u == "" || strings.HasPrefix(u, "#") || external(u) {
-		return u
-	}
-	p, rest := u, ""
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		p, rest = u[:i], u[i:]
-	}
-	dir := path.Dir(page)
-	var target string
-	if strings.HasPrefix(p, "/") {
-		target = path.Clean(p)
-	} else {
-		target = path.Join("/", dir, p)
-	}
-	target = strings.TrimPrefix(target, "/")
-	if !has(t, target) {
-		if idx := path.Join(target, "index.html"); has(t, idx) {
-			target = idx
-		} else if strings.HasSuffix(p, "/") {
-			target += "/" // keep the folder visible, so validation can name it
-		}
-	}
-	return relative(dir, target) + rest
-}
-
-// relative returns the path of target (from the tree's root) as seen from folder dir.
+// relative returns the path of target (from the tree's root) as seen from folder dir,
+// escaped as a URL path.
 func relative(dir, target string) string {
 	if dir == "." {
 		dir = ""
@@ -127,10 +99,5 @@ func relative(dir, target string) string {
 	if b.Len() == 0 {
 		return "./"
 	}
-	return b.String()
-}
-
-func has(t tree.Tree, p string) bool {
-	_, ok := t[p]
-	return ok
+	return (&url.URL{Path: b.String()}).String()
 }

@@ -4,11 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/veiviser/veiviser/internal/links"
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
 func TestLocalURL(t *testing.T) {
-	tr := tree.Tree{"index.html": nil, "en/index.html": nil, "en/a/index.html": nil, "css/s.css": nil, "img/x.png": nil}
+	tr := tree.Tree{"index.html": nil, "en/index.html": nil, "en/a/index.html": nil, "css/s.css": nil, "img/x.png": nil, "søk/index.html": nil}
 	for _, tc := range []struct{ page, in, want string }{
 		{"index.html", "/", "index.html"},
 		{"index.html", "/en/", "en/index.html"},
@@ -23,8 +24,13 @@ func TestLocalURL(t *testing.T) {
 		{"en/index.html", "tel:112", "tel:112"},
 		{"en/index.html", "/nowhere/", "../nowhere/"},
 		{"en/index.html", "/img/", "../img/"},
+		{"en/index.html", "?q=1", "index.html?q=1"},
+		{"en/index.html", "/en/a/../a/", "a/index.html"},
+		{"en/index.html", "/s%C3%B8k/", "../s%C3%B8k/index.html"},
+		{"en/index.html", "https://site.example#top", "../index.html#top"},
+		{"en/index.html", "../../up/", "../../up/"}, // above the site: Check names it
 	} {
-		if got := localURL(tr, tc.page, "https://site.example", tc.in); got != tc.want {
+		if got, _ := localURL(links.ForWeb(tr, "https://site.example"), tc.page, tc.in); got != tc.want {
 			t.Errorf("localURL(%s, %s) = %s, want %s", tc.page, tc.in, got, tc.want)
 		}
 	}

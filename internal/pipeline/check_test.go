@@ -9,7 +9,6 @@ import (
 	"github.com/veiviser/veiviser/internal/check"
 	"github.com/veiviser/veiviser/internal/pipeline"
 	"github.com/veiviser/veiviser/internal/sitegen"
-	"github.com/veiviser/veiviser/internal/sitetest"
 )
 
 var checkDay = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -19,14 +18,14 @@ var checkDay = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 // (so that the real contacts' dates do not matter), changed by archive.
 func project(t *testing.T, archive string) string {
 	t.Helper()
-	dir := sitetest.New(t, sitetest.Minimal)
+	dir := sitegen.New(t, sitegen.Minimal)
 	if err := sitegen.WriteSheets(dir); err != nil {
 		t.Fatal(err)
 	}
 	if err := sitegen.PinContactDates(dir, "2026-11-01"); err != nil {
 		t.Fatal(err)
 	}
-	sitetest.Write(t, dir, archive)
+	sitegen.Write(t, dir, archive)
 	return dir
 }
 

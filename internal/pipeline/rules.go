@@ -11,12 +11,12 @@ import (
 )
 
 // The rule set: `veiviser check` reports it, and `veiviser build` runs the same rules and
-// publishes nothing when any of them finds an error. The rules run in three stages, by what
-// they read:
+// publishes nothing when any of them finds an error: both run the same steps (steps.go) up to
+// and including "check". The rules run in three stages, by what they read, each in a step:
 //
-//   - sourceRules: the project's files as they are, before Hugo reads them;
-//   - siteRules: what Hugo rendered: pages, data, warnings, missing translations;
-//   - builtRules: the web site and the offline bundle, as they are published.
+//   - sourceRules (step source): the project's files as they are, before Hugo reads them;
+//   - siteRules (step rules): what Hugo rendered: pages, data, warnings, missing translations;
+//   - builtRules (step check): the web site and the offline bundle, as they are published.
 
 // sourceRules are the rules on the project's files as they are: every text file in content/,
 // data/ and i18n/ is UTF-8, and the values of front matter and hugo.toml that templates or
@@ -57,9 +57,10 @@ type siteResult struct {
 	i18n        map[string]*check.I18n
 }
 
-// siteRules are the rules on what Hugo rendered. fromFlag says the base URL was given on the
+// siteRules are the rules on what Hugo rendered. baseURL is the address the site is published
+// at (the one it was rendered for, but in the preview); fromFlag says it was given on the
 // command line rather than in hugo.toml.
-func siteRules(dir string, site *render.Result, cfg check.Config, fromFlag bool) siteResult {
+func siteRules(dir string, site *render.Result, cfg check.Config, baseURL string, fromFlag bool) siteResult {
 	var r siteResult
 	add := func(fs ...check.Finding) { r.findings = append(r.findings, fs...) }
 	for _, w := range site.Warnings {
@@ -88,7 +89,7 @@ func siteRules(dir string, site *render.Result, cfg check.Config, fromFlag bool)
 	if len(site.Languages) > 0 {
 		add(check.MissingTranslations(site.MissingTranslations, r.i18n, site.Languages[0], check.OptionalI18n(dir))...)
 	}
-	add(check.BaseURL(site.BaseURL, hugoToml, fromFlag)...)
+	add(check.BaseURL(baseURL, hugoToml, fromFlag)...)
 	lix, hard := check.LIX(site.Content, cfg)
 	r.readability = lix
 	add(hard...)

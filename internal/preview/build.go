@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -214,8 +215,9 @@ func (s *Server) loop(w *projectWatcher) {
 	}
 }
 
-// rebuild renders the whole project afresh, serves the result (the site, or the error), then
-// runs the rules and prints what they find.
+// rebuild renders the whole project afresh, once, and has the rules run on that render
+// (pipeline.CheckSite): it serves the site (or the error) as soon as Hugo has rendered it,
+// then prints what the rules find.
 func (s *Server) rebuild(changed []string) {
 	what := "first build"
 	if len(changed) > 0 {
@@ -225,45 +227,54 @@ func (s *Server) rebuild(changed []string) {
 		}
 	}
 	start := time.Now()
-	res, err := s.renderSafely()
-	if _, panicked := err.(hugoPanic); panicked {
+	var next *state // the build served, once Hugo has rendered it
+	serve := func(res *render.Result, err error) {
+		s.mu.Lock()
+		prev := s.state
+		next = &state{build: 1}
+		if prev != nil {
+			next.build = prev.build + 1
+		}
+		if err != nil {
+			next.err = s.oneLine(err)
+			if _, panicked := err.(hugoPanic); panicked && len(changed) > 0 {
+				next.err = fmt.Sprintf("%s: %s", changed[0], next.err)
+			}
+		} else {
+			next.files = res.Files
+		}
+		s.state = next
+		if prev == nil {
+			close(s.ready)
+		}
+		s.mu.Unlock()
+		if err != nil {
+			s.logf("%s: the site cannot be built:", what)
+			s.lines([]string{next.err})
+			s.logf("the preview shows this error until the file is fixed; still watching")
+			return
+		}
+		fixed := ""
+		if prev != nil && prev.err != "" {
+			fixed = "; fixed, the preview shows the site again"
+		}
+		s.logf("%s: built in %s, %d pages in %d languages%s", what, time.Since(start).Round(time.Millisecond), len(res.Content), len(res.Languages), fixed)
+	}
+	rendered := func(res *render.Result) { serve(res, nil) }
+
+	rep, err := s.buildSafely(rendered)
+	if _, panicked := err.(hugoPanic); panicked && next == nil {
 		// Hugo's state after a panic is not to be trusted: build once more, from scratch.
 		s.logf("%s: %v; rebuilding from scratch", what, err)
-		res, err = s.renderSafely()
+		rep, err = s.buildSafely(rendered)
 	}
-	s.mu.Lock()
-	prev := s.state
-	next := &state{build: 1}
-	if prev != nil {
-		next.build = prev.build + 1
-	}
-	if err != nil {
-		next.err = s.oneLine(err)
-		if _, panicked := err.(hugoPanic); panicked && len(changed) > 0 {
-			next.err = fmt.Sprintf("%s: %s", changed[0], next.err)
+	if next == nil { // Hugo did not render the site
+		if err == nil {
+			err = fmt.Errorf("the site was not rendered")
 		}
-	} else {
-		next.files = res.Files
-	}
-	s.state = next
-	if prev == nil {
-		close(s.ready)
-	}
-	s.mu.Unlock()
-
-	if err != nil {
-		s.logf("%s: the site cannot be built:", what)
-		s.lines([]string{next.err})
-		s.logf("the preview shows this error until the file is fixed; still watching")
+		serve(nil, err)
 		return
 	}
-	fixed := ""
-	if prev != nil && prev.err != "" {
-		fixed = "; fixed, the preview shows the site again"
-	}
-	s.logf("%s: built in %s, %d pages in %d languages%s", what, time.Since(start).Round(time.Millisecond), len(res.Content), len(res.Languages), fixed)
-
-	rep, err := s.checkSafely()
 	if err != nil {
 		s.logf("check: %s", s.oneLine(err))
 		return
@@ -316,23 +327,22 @@ func (p hugoPanic) Error() string {
 	return fmt.Sprintf("Hugo stopped with an internal error (panic: %v)", p.v)
 }
 
-func (s *Server) renderSafely() (res *render.Result, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			res, err = nil, hugoPanic{v}
-		}
-	}()
-	// The site's absolute links point at the preview; the rules judge the configured baseURL.
-	return s.render(render.Options{Dir: s.dir, BaseURL: s.url})
-}
-
-func (s *Server) checkSafely() (rep *check.Report, err error) {
+// buildSafely renders the project and runs the rules on it (pipeline.CheckSite, or what tests
+// put in its place), calling rendered with the site once Hugo has rendered it. A panic, in
+// Hugo or in a rule, is a hugoPanic.
+func (s *Server) buildSafely(rendered func(*render.Result)) (rep *check.Report, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			rep, err = nil, hugoPanic{v}
 		}
 	}()
-	return s.check(pipeline.CheckOptions{Dir: s.dir})
+	// The site's absolute links point at the preview; the rules judge the configured baseURL.
+	_, rep, err = s.build(pipeline.CheckOptions{Dir: s.dir, SiteURL: s.url, Rendered: rendered})
+	var pe *pipeline.PanicError
+	if errors.As(err, &pe) {
+		return nil, hugoPanic{pe.Value}
+	}
+	return rep, err
 }
 
 // oneLine is the first line of err, with paths relative to the project.

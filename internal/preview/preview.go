@@ -1,14 +1,17 @@
 // Package preview is `veiviser serve`: a local preview of the site that never writes the
 // folders people publish (public/ and dist/).
 //
-// Every build is a fresh render of the whole project into memory (render.Site, as the build
-// and `veiviser check` use it), served by a small http.Server from that in-memory tree. A
-// watcher (Hugo's own, fsnotify with a polling fallback) rebuilds from scratch when a file
-// the site is made from changes. When Hugo fails, or panics, the preview serves a page with
-// the error (naming the file and line where Hugo knows them) instead of the site, prints the
-// same line in the terminal, and goes on watching: the next save rebuilds, and a fixed file
-// brings the site back. After each build the preview runs the rules of `veiviser check`
-// (pipeline.CheckWith, the one rule set) and prints what they find.
+// Every build is a fresh render of the whole project into memory, served by a small
+// http.Server from that in-memory tree. A watcher (Hugo's own, fsnotify with a polling
+// fallback) rebuilds from scratch when a file the site is made from changes. When Hugo fails,
+// or panics, the preview serves a page with the error (naming the file and line where Hugo
+// knows them) instead of the site, prints the same line in the terminal, and goes on
+// watching: the next save rebuilds, and a fixed file brings the site back. A build renders
+// once (pipeline.CheckSite: the steps the build and `veiviser check` share): the site is
+// served as soon as Hugo has rendered it, and the rules of `veiviser check` (the one rule
+// set) run on that same render; the preview prints what they find. The site is rendered for
+// the preview's address: the rules judge its links as served, and the base-url rule the
+// configured baseURL, as `veiviser check` does.
 //
 // Pages reload by themselves: every HTML page the preview serves gets a small script
 // (/__veiviser/reload.js, same origin, so the site's Content-Security-Policy allows it) that
@@ -63,9 +66,8 @@ type Server struct {
 	done   chan struct{} // closed when the build loop has ended
 	closed sync.Once
 
-	// render and check are render.Site and pipeline.CheckWith; tests replace them.
-	render func(render.Options) (*render.Result, error)
-	check  func(pipeline.CheckOptions) (*check.Report, error)
+	// build is pipeline.CheckSite: one render, and the rules on it; tests replace it.
+	build func(pipeline.CheckOptions) (*render.Result, *check.Report, error)
 
 	warned map[string]bool // the warnings of the last check; only the build loop uses it
 
@@ -111,13 +113,12 @@ func newServer(opts Options) (*Server, error) {
 		log = io.Discard
 	}
 	s := &Server{
-		dir:    dir,
-		log:    log,
-		quit:   make(chan struct{}),
-		done:   make(chan struct{}),
-		ready:  make(chan struct{}),
-		render: render.Site,
-		check:  pipeline.CheckWith,
+		dir:   dir,
+		log:   log,
+		quit:  make(chan struct{}),
+		done:  make(chan struct{}),
+		ready: make(chan struct{}),
+		build: pipeline.CheckSite,
 	}
 	if s.ln, err = listen(opts.Addr); err != nil {
 		return nil, err

@@ -22,7 +22,6 @@ import (
 	"github.com/veiviser/veiviser/internal/pipeline"
 	"github.com/veiviser/veiviser/internal/render"
 	"github.com/veiviser/veiviser/internal/sitegen"
-	"github.com/veiviser/veiviser/internal/sitetest"
 )
 
 // An editor edits a page, breaks it, and fixes it: the preview serves each state (the error
@@ -31,7 +30,7 @@ import (
 func TestEditBreakFix(t *testing.T) {
 	dir := project(t)
 	// What an earlier `make` published.
-	sitetest.Write(t, dir, "-- public/index.html --\n<p>published</p>\n-- public/om/index.html --\n<p>Om.</p>\n-- dist/veiviser-offline-0123456789ab.zip --\nPK\x05\x06zip\n")
+	sitegen.Write(t, dir, "-- public/index.html --\n<p>published</p>\n-- public/om/index.html --\n<p>Om.</p>\n-- dist/veiviser-offline-0123456789ab.zip --\nPK\x05\x06zip\n")
 	before := snapshot(t, dir, "public", "dist")
 
 	var log syncBuffer
@@ -108,13 +107,15 @@ func TestPanicRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var panics atomic.Int32
-	s.render = func(o render.Options) (*render.Result, error) {
+	s.build = func(o pipeline.CheckOptions) (*render.Result, *check.Report, error) {
 		if panics.Add(-1) >= 0 {
-			panic("interface conversion: *hugolib.pageMetaSource is not hugolib.contentNodeLookupContentNode")
+			// A panic in a step of the pipeline, before the site is served, as Hugo's would be.
+			o.Rendered = func(*render.Result) {
+				panic("interface conversion: *hugolib.pageMetaSource is not hugolib.contentNodeLookupContentNode")
+			}
 		}
-		return render.Site(o)
+		return pipeline.CheckSite(o)
 	}
-	s.check = func(pipeline.CheckOptions) (*check.Report, error) { return &check.Report{}, nil }
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestLookup(t *testing.T) {
 
 // project is a small project with the minimal content and the emergency sheets.
 func project(t *testing.T) string {
-	dir := sitetest.New(t, sitetest.Minimal)
+	dir := sitegen.New(t, sitegen.Minimal)
 	if err := sitegen.WriteSheets(dir); err != nil {
 		t.Fatal(err)
 	}

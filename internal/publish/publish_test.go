@@ -110,7 +110,7 @@ func TestCommitWithFailureKeepsThePrevious(t *testing.T) {
 	cases := []struct {
 		name string
 		fail func(dir, public, dist string) (restore func()) // makes one step fail
-		want string                                         // in the error
+		want string                                          // in the error
 	}{
 		{"swap fails (a read-only folder)", func(dir, public, dist string) func() {
 			savedR, savedX := rename, exchange

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/veiviser/veiviser/internal/sitetest"
+	"github.com/veiviser/veiviser/internal/sitegen"
 )
 
 // A failed build is an *Error at the file and line that caused it, with no absolute path.
@@ -54,8 +54,8 @@ func TestErrorNamesTheContent(t *testing.T) {
 			file: "hugo.toml", at: `title = "Veiviser`, msg: ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := sitetest.New(t, sitetest.Minimal)
-			sitetest.Write(t, dir, tc.archive)
+			dir := sitegen.New(t, sitegen.Minimal)
+			sitegen.Write(t, dir, tc.archive)
 			if tc.edit != nil {
 				tc.edit(t, dir)
 			}

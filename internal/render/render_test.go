@@ -9,15 +9,15 @@ import (
 
 	"github.com/spf13/afero"
 	"github.com/veiviser/veiviser/internal/render"
-	"github.com/veiviser/veiviser/internal/sitetest"
+	"github.com/veiviser/veiviser/internal/sitegen"
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
 // The site Hugo writes into a folder is the site Result.Files holds, byte for byte, and the
 // same site a build in memory gives.
 func TestFilesAreWhatWasPublished(t *testing.T) {
-	dir := sitetest.New(t, sitetest.Minimal)
-	sitetest.Write(t, dir, "-- static/extra/print.css --\nbody {\n  color: black;\n}\n")
+	dir := sitegen.New(t, sitegen.Minimal)
+	sitegen.Write(t, dir, "-- static/extra/print.css --\nbody {\n  color: black;\n}\n")
 	out := t.TempDir()
 	onDisk, err := render.Site(render.Options{Dir: dir, PublishDir: out})
 	if err != nil {
@@ -55,7 +55,7 @@ func TestFilesAreWhatWasPublished(t *testing.T) {
 }
 
 func TestPublishDirMustBeEmpty(t *testing.T) {
-	dir := sitetest.New(t, sitetest.Minimal)
+	dir := sitegen.New(t, sitegen.Minimal)
 	out := t.TempDir()
 	if err := os.WriteFile(filepath.Join(out, "old.html"), []byte("old"), 0o644); err != nil {
 		t.Fatal(err)

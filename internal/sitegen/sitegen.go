@@ -1,6 +1,7 @@
 // Package sitegen makes Veiviser projects outside the repository: a copy of the repository's
 // configuration and templates with content from a txtar archive, and generated sites of any
-// size for benchmarks.
+// size for benchmarks. For tests it makes them in a temporary folder (New, Write) and checks
+// what a build wrote (AssertFileContent, AssertFiles).
 package sitegen
 
 import (

@@ -1,20 +1,22 @@
-package validate
+package offline
 
 import (
+	"errors"
+	"maps"
 	"strings"
 	"testing"
 
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
-func TestOffline(t *testing.T) {
+func TestCheck(t *testing.T) {
 	ok := tree.Tree{
 		"index.html":    []byte(`<link rel=stylesheet href=css/s.css><a href=en/index.html#x>en</a><a href=https://tips.kripos.no/>tips</a><a href=tel:112>112</a><img src="data:image/png;base64,AA">`),
 		"en/index.html": []byte(`<a href=../index.html>nb</a><a href=#top>top</a>`),
 		"css/s.css":     []byte(`body{background:url(../img/x.png)}`),
 		"img/x.png":     []byte(`png`),
 	}
-	if err := Offline(ok); err != nil {
+	if err := Check(ok); err != nil {
 		t.Fatalf("valid tree rejected: %v", err)
 	}
 	for _, tc := range []struct{ file, body, want string }{
@@ -33,9 +35,29 @@ func TestOffline(t *testing.T) {
 	} {
 		bad := ok.Clone()
 		bad[tc.file] = []byte(tc.body)
-		err := Offline(bad)
+		err := Check(bad)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %s: error = %v, want %q", tc.file, tc.body, err, tc.want)
 		}
+	}
+}
+
+func TestCheckNamesTheTarget(t *testing.T) {
+	tr := tree.Tree{
+		"index.html":  []byte(`<a href=en/>x</a><a href=../up.html>x</a><a href=/abs.html>x</a><a href=nope.html#x>x</a><a href=https://cdn.example/>x</a>`),
+		"en/a.html":   []byte(`x`),
+		"en/b/c.html": []byte(`x`),
+	}
+	var e *Error
+	if !errors.As(Check(tr), &e) {
+		t.Fatal("no *Error")
+	}
+	got := map[string]string{}
+	for _, p := range e.Problems {
+		got[p.Link] = p.Target
+	}
+	want := map[string]string{"en/": "en/", "../up.html": "../up.html", "/abs.html": "", "nope.html#x": "nope.html"}
+	if !maps.Equal(got, want) {
+		t.Errorf("targets %v, want %v", got, want)
 	}
 }

@@ -1,0 +1,247 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/internal/budget"
+	"github.com/veiviser/veiviser/internal/bundle"
+	"github.com/veiviser/veiviser/internal/check"
+	"github.com/veiviser/veiviser/internal/offline"
+	"github.com/veiviser/veiviser/internal/pdf"
+	"github.com/veiviser/veiviser/internal/publish"
+	"github.com/veiviser/veiviser/internal/render"
+	"github.com/veiviser/veiviser/internal/tree"
+	"github.com/veiviser/veiviser/internal/version"
+)
+
+// The build is a list of steps (steps, below), run by one driver (drive, in driver.go). A step
+// is a value: its name, the steps it comes after, the fields of the build state it reads and
+// writes, and its work. `veiviser check` runs the same list up to and including the step
+// "check" (checkSteps), so the build and check enforce one rule set by construction.
+//
+// To add a step: write its function (func(context.Context, *build) (string, error)), add the
+// fields it writes to build, and put it in the list after the steps whose fields it reads,
+// naming them in after. A step whose fields nothing before "check" reads goes after "check"
+// (check then does not run it). TestSteps checks the list: every field a step reads is written
+// by a step it comes after, and no two steps that may run side by side touch the same field.
+
+// steps is the build. The driver starts each step as soon as the steps it comes after are
+// done, so steps with none between them run side by side; their report lines come in this
+// order because each step with a line comes after the one before it.
+var steps = []step{
+	{name: "source", quiet: true, writes: []string{"source"}, run: sourceStep},
+	{name: "render", after: []string{"source"}, writes: []string{"site", "staged"}, run: renderStep},
+	{name: "rules", quiet: true, after: []string{"render"}, reads: []string{"site"}, writes: []string{"rules"}, run: rulesStep},
+	{name: "minify", after: []string{"render"}, reads: []string{"site"}, writes: []string{"web"}, run: minifyStep},
+	{name: "check", after: []string{"rules", "minify"}, reads: []string{"source", "site", "rules", "web"}, writes: []string{"findings"}, run: checkStep},
+	// `veiviser check` stops here: what follows only a build does.
+	{name: "version", quiet: true, writes: []string{"version"}, run: versionStep},
+	{name: "pdf", after: []string{"check", "version"}, reads: []string{"web", "version"}, writes: []string{"web"}, freezes: true, run: pdfStep},
+	// From here on the web tree is frozen: no step changes it (the driver checks).
+	{name: "sync", quiet: true, after: []string{"pdf"}, reads: []string{"web", "site"}, writes: []string{"staged"}, run: syncStep},
+	{name: "weigh", quiet: true, after: []string{"pdf"}, reads: []string{"web"}, writes: []string{"budget"}, run: weighStep},
+	{name: "offline", after: []string{"pdf"}, reads: []string{"web", "site"}, writes: []string{"off"}, run: offlineStep},
+	{name: "validate", after: []string{"offline"}, reads: []string{"off", "web", "site"}, run: validateStep},
+	{name: "pack", after: []string{"validate"}, reads: []string{"off", "version"}, writes: []string{"zip"}, run: packStep},
+	{name: "write", after: []string{"pack", "sync"}, reads: []string{"zip", "web", "staged"}, writes: []string{"published"}, run: writeStep},
+	{name: "report", plain: true, after: []string{"write", "weigh"}, reads: []string{"zip", "budget"}, run: reportStep},
+}
+
+// checkSteps are the steps `veiviser check` runs: the build's, up to and including "check".
+func checkSteps() []step {
+	for i, s := range steps {
+		if s.name == "check" {
+			return steps[: i+1 : i+1]
+		}
+	}
+	panic("pipeline: no step check")
+}
+
+// build is what the steps of one run share. Each field below "Written by the steps" is
+// written by the step named beside it (and by no other, but that pdf adds to web) and read only
+// by steps that come after that one.
+type build struct {
+	// Set before the steps run.
+	dir       string
+	baseURL   string    // the address given for the site, "" for hugo.toml's (the rules judge it)
+	renderURL string    // the address Hugo renders for: baseURL, or the preview's
+	now       time.Time // the day the rules judge dates on
+	gate      bool      // the rules' errors stop the run (a build); check reports them instead
+	staged    *publish.Staged
+	public    string
+	dist      string
+
+	// Written by the steps.
+	source    []check.Finding // source: the rules on the project's files as they are
+	site      *render.Result  // render: what Hugo rendered (read only from here on)
+	rules     siteResult      // rules: the rules on what Hugo rendered
+	web       tree.Tree       // minify; pdf adds the sheets' PDFs and freezes it
+	findings  []check.Finding // check: every rule's findings, sorted, without repeats
+	version   string          // version: the edition's name
+	stamp     time.Time       //   and its time (the zip's and the PDFs' dates)
+	budget    budget.Report   // weigh
+	off       tree.Tree       // offline: the offline bundle's files
+	zip       []byte          // pack
+	zipPath   string          //
+	zipSHA256 string          //
+	committed bool            // write: from then on the staged folder is not to be discarded
+
+	frozen *frozenTree // the web tree, once pdf has run
+}
+
+// sourceStep runs the rules on the project's files as they are. A build stops on their errors
+// before Hugo reads the files: Hugo would publish what they refuse (or fail with less to say).
+func sourceStep(_ context.Context, b *build) (string, error) {
+	b.source = sourceRules(b.dir)
+	if errs, _ := split(b.source); b.gate && len(errs) > 0 {
+		return "", &Failure{Errors: errs}
+	}
+	return "", nil
+}
+
+// renderStep has Hugo render the site: into the staged folder beside public/ for a build (as
+// the hugo command does; the steps after it rewrite only the files they change), into memory
+// for check.
+func renderStep(_ context.Context, b *build) (string, error) {
+	o := render.Options{Dir: b.dir, BaseURL: b.renderURL}
+	if b.staged != nil {
+		o.PublishDir = b.staged.Path()
+	}
+	site, err := render.Site(o)
+	if err != nil {
+		return "", renderError{err}
+	}
+	b.site = site
+	var parts []string
+	for _, l := range site.Languages {
+		parts = append(parts, fmt.Sprintf("%s %d pages", l, site.Pages[l]))
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+// renderError is Hugo's error as the render step returns it: Run makes it a *Failure where it
+// names a file (renderFailure), check a finding of its report.
+type renderError struct{ err error }
+
+func (e renderError) Error() string { return e.err.Error() }
+func (e renderError) Unwrap() error { return e.err }
+
+// rulesStep runs the rules on what Hugo rendered; it only reads the site, alongside minify.
+func rulesStep(_ context.Context, b *build) (string, error) {
+	judged, fromFlag := b.site.BaseURL, b.baseURL != ""
+	if b.renderURL != b.baseURL { // rendered for the preview: judge the address it is published at
+		judged = b.baseURL
+		if judged == "" {
+			judged = configuredBaseURL(b.dir)
+		}
+	}
+	b.rules = siteRules(b.dir, b.site, checkConfig(b.site.Params, b.now), judged, fromFlag)
+	return "", nil
+}
+
+// minifyStep makes the web tree: what Hugo rendered, with the QR codes drawn and every file
+// minified that Hugo did not minify.
+func minifyStep(_ context.Context, b *build) (string, error) {
+	web := b.site.Files.Clone()
+	st, err := finish(web, b.site)
+	if err != nil {
+		return "", err
+	}
+	b.web = web
+	return fmt.Sprintf("%d files, %s → %s; %d pages minified by Hugo", st.Files, kib(st.Before), kib(st.After), st.Skipped), nil
+}
+
+// checkStep runs the rules on the site as published (the web tree, but for the sheets' PDFs,
+// printed next, and the offline bundle made from it) and gathers every rule's findings. A
+// build stops on an error; its warnings are printed below the step's line.
+func checkStep(_ context.Context, b *build) (string, error) {
+	built := check.Built{Web: b.web, Offline: offline.Make(b.web, b.site.BaseURL), BaseURL: b.site.BaseURL}
+	fs := append(append(append([]check.Finding{}, b.source...), b.rules.findings...), builtRules(b.site, b.rules, built)...)
+	b.findings = withoutRepeats(fs, len(b.source))
+	errs, warnings := split(b.findings)
+	if b.gate && len(errs) > 0 {
+		return "", &Failure{Errors: errs}
+	}
+	noun := "warnings"
+	if len(warnings) == 1 {
+		noun = "warning"
+	}
+	out := fmt.Sprintf("%d pages in %d languages, every link resolves in the web site and the bundle; %d %s",
+		len(b.site.Content), len(b.site.Languages), len(warnings), noun)
+	for _, w := range warnings {
+		out += "\n  " + w.String()
+	}
+	return out, nil
+}
+
+// versionStep names the edition; asking git takes a while, so it runs from the start.
+func versionStep(_ context.Context, b *build) (string, error) {
+	b.version, b.stamp = version.Of(b.dir)
+	return "", nil
+}
+
+// pdfStep prints the sheets' PDFs into the web tree: the last step that changes it.
+func pdfStep(_ context.Context, b *build) (string, error) {
+	r, err := pdf.Sheets(b.web, b.stamp)
+	if err != nil {
+		return "", err
+	}
+	if r.Skipped != "" {
+		return r.Skipped, nil
+	}
+	return fmt.Sprintf("%d sheets printed, %d from the cache", r.Printed, r.Cached), nil
+}
+
+// syncStep brings the staged folder up to date with the web tree, while the bundle is made.
+func syncStep(_ context.Context, b *build) (string, error) {
+	return "", b.staged.Sync(b.web, b.site.Files)
+}
+
+// weighStep weighs the web pages, gzipped, alongside the steps that make the bundle.
+func weighStep(_ context.Context, b *build) (string, error) {
+	b.budget = budget.Weigh(b.web, "index.html")
+	return "", nil
+}
+
+// offlineStep derives the offline bundle's files from the web tree.
+func offlineStep(_ context.Context, b *build) (string, error) {
+	b.off = offline.Make(b.web, b.site.BaseURL)
+	return fmt.Sprintf("%d files", len(b.off)), nil
+}
+
+// packStep packs the bundle into a reproducible zip, in memory.
+func packStep(_ context.Context, b *build) (string, error) {
+	folder := bundle.Folder(b.version)
+	zip, err := bundle.Zip(b.off, folder, b.version, b.stamp)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(zip)
+	b.zip, b.zipPath, b.zipSHA256 = zip, filepath.Join(b.dist, folder+".zip"), hex.EncodeToString(sum[:])
+	return fmt.Sprintf("%d files, %s", len(b.off)+len(bundle.Added), kib(len(zip))), nil
+}
+
+// writeStep puts public/ and the zip in place together, or neither; the zip is then the only
+// one in dist, so that two editions cannot be mixed up.
+func writeStep(_ context.Context, b *build) (string, error) {
+	b.committed = true // from here CommitWith removes the staged folder itself
+	if err := b.staged.CommitWith(b.zipPath, b.zip, "veiviser-offline-*.zip"); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s (%d files, %s)", b.public, len(b.web), kib(b.web.Size())), nil
+}
+
+// reportStep says where the zip is and what the pages weigh.
+func reportStep(_ context.Context, b *build) (string, error) {
+	out := fmt.Sprintf("zip     %s  %s  sha256 %s\nbudget  %s", b.zipPath, kib(len(b.zip)), b.zipSHA256, b.budget)
+	for _, over := range b.budget.Over() {
+		out += "\n  warning: " + over
+	}
+	return out, nil
+}
