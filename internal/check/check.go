@@ -56,7 +56,8 @@ type Config struct {
 	ErrorMonths int       // ... and longer ago than this is an error (default 24)
 	LixLimit    float64   // pages for people who may be victims above this LIX warn (default 40)
 	// VictimSections are the folders of pages for people who may be victims, relative to the
-	// project (default content/nb/er-dette-meg/ and content/en/is-this-me/).
+	// project (victimSections in hugo.toml's [params]; when it is not set, these two:
+	// content/nb/er-dette-meg/ and content/en/is-this-me/).
 	VictimSections []string
 }
 

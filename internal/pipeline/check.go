@@ -123,6 +123,14 @@ func configuredBaseURL(dir string) string {
 // checkConfig is CheckConfig with the readability limit (lixLimit in the site's params).
 func checkConfig(params map[string]any, now time.Time) check.Config {
 	cfg := CheckConfig(params, now)
+	if v, ok := params[strings.ToLower("victimSections")].([]any); ok {
+		cfg.VictimSections = []string{}
+		for _, s := range v {
+			if s, ok := s.(string); ok {
+				cfg.VictimSections = append(cfg.VictimSections, s)
+			}
+		}
+	}
 	switch v := params[strings.ToLower("lixLimit")].(type) {
 	case int:
 		cfg.LixLimit = float64(v)
