@@ -1,6 +1,6 @@
 // Site search that works the same on the web and from the offline bundle over file://, where
 // fetch, XHR, modules and workers are blocked. Hugo's js.Build bundles this file with lunr and
-// lunr-languages into one classic script (layouts/_partials/search-bundle.html).
+// lunr-languages into one classic script (layouts/_partials/search/search-bundle.html).
 //
 // - The index of the page's language is a classic script that sets
 //   window.VEIVISER_INDEX_<LANG> (layouts/home.searchindex.js). It is loaded, by adding
@@ -40,7 +40,7 @@ const ANNOUNCE_AFTER = 500; // ms of quiet typing before the count is announced
 // the same as lunr's own lunr(config) and Index.query make (cmd/veiviser-bench and
 // internal/browsertest measure; see search_test.go for the bounds).
 const SLICE = 8; // ms of work before the browser may draw and take input
-const MAX_QUERY = 200; // characters of a query searched (the box's maxlength, search-form.html)
+const MAX_QUERY = 200; // characters of a query searched (the box's maxlength, search/search-form.html)
 const MAX_WORDS = 10; // words searched, stop words not counted; the rest are not
 const MAX_WORD = 40; // characters of the longest word searched, longer than any word of the site
 const MAX_FUZZY = 24; // characters of the longest word also searched with a typo

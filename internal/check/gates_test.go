@@ -195,7 +195,7 @@ func TestOptionalI18n(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "layouts", "_partials"), 0o755)
 	os.WriteFile(filepath.Join(dir, "layouts", "_partials", "x.html"), []byte(`{{ with i18n "translationNote" }}<p>{{ . }}</p>{{ end }}
-{{ i18n "exitButton" }}{{- with partial "contact-text.html" (dict "id" $id "field" "hours") }}{{ . }}{{ end }}`), 0o644)
+{{ i18n "exitButton" }}{{- with partial "contact/contact-text.html" (dict "id" $id "field" "hours") }}{{ . }}{{ end }}`), 0o644)
 	optional := OptionalI18n(dir)
 	for key, want := range map[string]bool{"translationNote": true, "exitButton": false, "contact.rosa.hours": true, "contact.rosa.name": false, "hours": false} {
 		if optional(key) != want {

@@ -107,7 +107,7 @@ func tomlLines(src string) map[string]int {
 
 // OptionalI18n reads the layouts of the project in dir for the i18n keys they only show when
 // they have words: {{ with i18n "translationNote" }}, and the contact texts read in a with
-// ({{ with partial "contact-text.html" (dict "id" $id "field" "hours") }}: contact.*.hours).
+// ({{ with partial "contact/contact-text.html" (dict "id" $id "field" "hours") }}: contact.*.hours).
 // It returns whether a key is one of them.
 func OptionalI18n(dir string) func(key string) bool {
 	literal := map[string]bool{}
@@ -144,7 +144,7 @@ func OptionalI18n(dir string) func(key string) bool {
 
 var (
 	optionalKey         = regexp.MustCompile(`\bwith\s+(?:i18n|T)\s+"([^"]+)"`)
-	optionalContactText = regexp.MustCompile(`\bwith\s+partial\s+"contact-text\.html"\s+\(dict\s[^)]*"field"\s+"([^"]+)"`)
+	optionalContactText = regexp.MustCompile(`\bwith\s+partial\s+"contact/contact-text\.html"\s+\(dict\s[^)]*"field"\s+"([^"]+)"`)
 )
 
 // MissingTranslations turns the i18n keys pages asked for in vain (Hugo's

@@ -22,7 +22,7 @@ type PhoneFormat struct {
 
 // PhoneFormats are the ways a contact's phone may be written: the one place they are defined.
 // The contact rules accept nothing else, the typed-number rule looks for the eight-digit ones
-// in page text, and layouts/_partials/phone-link.html derives the tel: link (+47 before eight
+// in page text, and layouts/_partials/contact/phone-link.html derives the tel: link (+47 before eight
 // digits).
 var PhoneFormats = []PhoneFormat{
 	{"emergency number", `1\d\d`, "112"},

@@ -99,7 +99,7 @@ var gates = []gate{
 	{name: "a contact the sheets show as phone-link without a phone", edits: []edit{replace("data/contacts.yaml", `phone: "116 111"`, `web: "https://www.116111.no/"`)},
 		sev: check.Error, file: "data/contacts.yaml", at: "alarmtelefonen:",
 		msg: `contact "alarmtelefonen": a layout shows it as a phone link, but it has no phone: a tel: link with no number (showing "") on 14 pages`},
-	{name: "a tel: link calling other digits than it shows", archive: "-- layouts/_partials/phone-link.html --\n" +
+	{name: "a tel: link calling other digits than it shows", archive: "-- layouts/_partials/contact/phone-link.html --\n" +
 		`{{- $digits := replaceRE "\\D" "" .phone }}<a class="phone" href="tel:+47{{ $digits }}9">{{ .phone }}</a>` + "\n",
 		sev: check.Error, file: "data/contacts.yaml", at: "rosa:", msg: `contact "rosa" (phone "22 33 11 60"): the tel: link "tel:+47223311609" calls other digits than the "22 33 11 60" it shows`},
 	{name: "a contact compared too long ago", edits: []edit{replace("data/contacts.yaml", `(?m)^(rosa:\n(?:  .*\n)*?  )compared: 2026-11-01`, "${1}compared: 2024-06-01")},
