@@ -5,8 +5,8 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -17,19 +17,15 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/veiviser/veiviser/internal/chromium"
 )
 
-// Executable finds Chromium. Without one the test is skipped, except in CI (CI=true), where
-// .ci/run installs it and a missing browser is a failure.
+// Executable finds Chromium (internal/chromium). Without one the test is skipped, except in
+// CI (CI=true), where .ci/run installs it and a missing browser is a failure.
 func Executable(t testing.TB) string {
 	t.Helper()
-	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
+	if p := chromium.Find(); p != "" {
+		return p
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatal("no Chromium found: install it with apt-get install -y chromium")
@@ -40,45 +36,44 @@ func Executable(t testing.TB) string {
 
 // Browser is a headless Chromium.
 type Browser struct {
-	ctx    context.Context
-	cancel context.CancelFunc
+	ctx   context.Context
+	Close func() // stops Chromium and removes its profile
 }
 
 // New starts a headless Chromium with a new empty profile and no background networking;
 // it is stopped when the test ends.
 func New(t testing.TB, opts ...chromedp.ExecAllocatorOption) *Browser {
 	t.Helper()
-	exe := Executable(t)
-	all := append([]chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.WindowSize(1024, 768),
-	}, opts...)
-	actx, acancel := chromedp.NewExecAllocator(context.Background(), all...)
-	ctx, cancel := chromedp.NewContext(actx)
-	if err := chromedp.Do(ctx); err != nil {
-		acancel()
-		t.Fatalf("starting Chromium: %v", err)
+	b, err := Start(Executable(t), opts...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	b := &Browser{ctx: ctx, cancel: func() { cancel(); acancel() }}
-	t.Cleanup(b.cancel)
+	t.Cleanup(b.Close)
 	return b
+}
+
+// Start starts the headless Chromium exe (internal/chromium's flags, a 1024×768 window) with a
+// new empty profile in a scratch folder; Close stops it and removes the folder.
+func Start(exe string, opts ...chromedp.ExecAllocatorOption) (*Browser, error) {
+	scratch, err := chromium.NewScratch()
+	if err != nil {
+		return nil, err
+	}
+	actx, acancel := chromedp.NewExecAllocator(context.Background(),
+		scratch.Options(exe, append([]chromedp.ExecAllocatorOption{chromedp.WindowSize(1024, 768)}, opts...)...)...)
+	ctx, cancel := chromedp.NewContext(actx)
+	b := &Browser{ctx: ctx, Close: sync.OnceFunc(func() { cancel(); acancel(); scratch.Remove() })}
+	if err := chromedp.Do(ctx); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("starting Chromium: %v", err)
+	}
+	return b, nil
 }
 
 // Tab is one browser tab that records what its pages do.
 type Tab struct {
 	Ctx    context.Context
+	Close  func()
 	mu     sync.Mutex
 	events Events
 }
@@ -93,9 +88,18 @@ type Events struct {
 // NewTab opens a tab; it is closed when the test ends.
 func (b *Browser) NewTab(t testing.TB) *Tab {
 	t.Helper()
+	tab, err := b.OpenTab()
+	if err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	t.Cleanup(tab.Close)
+	return tab
+}
+
+// OpenTab opens a tab; Close closes it.
+func (b *Browser) OpenTab() (*Tab, error) {
 	ctx, cancel := chromedp.NewContext(b.ctx)
-	t.Cleanup(cancel)
-	tab := &Tab{Ctx: ctx}
+	tab := &Tab{Ctx: ctx, Close: cancel}
 	requested := map[network.RequestID]string{}
 	err := chromedp.Listen(ctx, func(ev any) {
 		tab.mu.Lock()
@@ -129,10 +133,12 @@ func (b *Browser) NewTab(t testing.TB) *Tab {
 		}
 	})
 	if err != nil {
-		t.Fatalf("listening to a tab: %v", err)
+		cancel()
+		return nil, err
 	}
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("opening a tab: %v", err)
+		cancel()
+		return nil, err
 	}
 	for _, enable := range []func() error{
 		func() error { _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); return err },
@@ -140,22 +146,45 @@ func (b *Browser) NewTab(t testing.TB) *Tab {
 		func() error { _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); return err },
 	} {
 		if err := enable(); err != nil {
-			t.Fatalf("opening a tab: %v", err)
+			cancel()
+			return nil, err
 		}
 	}
-	return tab
+	return tab, nil
 }
 
 // Timeout bounds every action in a tab, so that a missing element fails a test instead of
 // hanging it.
 const Timeout = 15 * time.Second
 
-// Open loads url, waits until the page has loaded and its scripts have run, and returns
-// what happened while it loaded.
+// Open loads url, waits until the page has loaded and its scripts have run (the document is
+// complete), and returns what happened while it loaded.
 func (tab *Tab) Open(url string) (Events, error) {
 	tab.Reset()
-	err := tab.Do(chromedp.Navigate(url), chromedp.WaitReady("body"), chromedp.Sleep(50*time.Millisecond))
+	err := tab.Do(chromedp.Navigate(url), chromedp.WaitReady("body"))
+	if err == nil {
+		err = tab.Until(`document.readyState === "complete"`)
+	}
 	return tab.Events(), err
+}
+
+// Until evaluates the JavaScript condition cond, every 10 ms, until it is true; it fails after
+// Timeout.
+func (tab *Tab) Until(cond string) error {
+	deadline := time.Now().Add(Timeout)
+	for {
+		ok, err := Eval[bool](tab, cond)
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = fmt.Errorf("%s: still false after %s", cond, Timeout)
+			}
+			return err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // Do runs chromedp actions in the tab, within Timeout.

@@ -28,6 +28,7 @@ func webPath(u string) string {
 // marked with hreflang (the language row, and fallbacks to a page that has no translation)
 // may lead to another language.
 func TestLinksStayInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	// translations[p][lang] is page p's translation in lang, from its rel=alternate links.
 	translations := map[string]map[string]string{}
 	for p, doc := range built.web {
@@ -76,6 +77,7 @@ func TestLinksStayInTheReadersLanguage(t *testing.T) {
 // language and direction, which its help page and its emergency sheet link to; it opens over
 // http and file:// and says what the quick exit does.
 func TestSafetyPageInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	pages := map[string]map[string]string{} // translationKey's page per language
 	for _, key := range []string{"trygg-bruk/index.html", "er-dette-meg/fa-hjelp/index.html", "nodark/index.html"} {
 		if _, ok := built.web[key]; !ok {
@@ -90,8 +92,8 @@ func TestSafetyPageInEveryLanguage(t *testing.T) {
 		pages[key] = alt
 	}
 	safety, help, sheet := pages["trygg-bruk/index.html"], pages["er-dette-meg/fa-hjelp/index.html"], pages["nodark/index.html"]
-	b := New(t)
-	for lang, want := range locales {
+	for _, lang := range languageCodes() {
+		want := locales[lang]
 		page, ok := safety[lang]
 		if !ok {
 			t.Errorf("%s: no safety page (no translation of trygg-bruk)", lang)
@@ -108,29 +110,25 @@ func TestSafetyPageInEveryLanguage(t *testing.T) {
 		}
 		for _, v := range variants(t) {
 			t.Run(lang+" "+v.name, func(t *testing.T) {
-				tab := b.NewTab(t)
-				ev, err := tab.Open(v.url(page))
-				if err != nil {
-					t.Fatal(err)
+				vi := surveyOf(t, v).get(v.url(page))
+				if vi.Err != nil {
+					t.Fatal(vi.Err)
 				}
-				if len(ev.Failed) > 0 {
-					t.Errorf("failed requests: %v", ev.Failed)
+				if len(vi.Events.Failed) > 0 {
+					t.Errorf("failed requests: %v", vi.Events.Failed)
 				}
-				got, err := Eval[[]string](tab, `[document.documentElement.lang, document.documentElement.dir || "ltr", document.querySelector("h1") ? document.querySelector("h1").textContent : "", document.querySelector(".exit-button").textContent]`)
-				if err != nil {
-					t.Fatal(err)
+				f := vi.Facts
+				dir := f.Dir
+				if dir == "" {
+					dir = "ltr"
 				}
-				if got[0] != want[0] || got[1] != want[1] {
-					t.Errorf("lang=%q dir=%q, want %q %q", got[0], got[1], want[0], want[1])
+				if f.Lang != want.Locale || dir != want.Direction {
+					t.Errorf("lang=%q dir=%q, want %q %q", f.Lang, dir, want.Locale, want.Direction)
 				}
-				if strings.TrimSpace(got[2]) == "" {
+				if strings.TrimSpace(f.H1Text) == "" {
 					t.Error("no heading")
 				}
-				main, err := Eval[string](tab, `document.querySelector("main").textContent`)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if exit := strings.TrimSpace(got[3]); exit == "" || !strings.Contains(main, exit) {
+				if exit := strings.TrimSpace(f.ExitText); exit == "" || !strings.Contains(f.MainText, exit) {
 					t.Errorf("the page does not explain the exit button %q by its name", exit)
 				}
 			})

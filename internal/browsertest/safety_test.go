@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/page"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/veiviser/veiviser/internal/sitegen"
 )
 
 // isNeutral reports whether p is an exit destination of the offline bundle: on purpose such a
@@ -20,13 +19,12 @@ func isNeutral(p string) bool {
 	return p == "vaer/index.html" || strings.HasSuffix(p, "weather/index.html")
 }
 
-// locales are the site's languages with the lang and dir their pages must declare.
-var locales = map[string][2]string{
-	"nb": {"nb-NO", "ltr"}, "en": {"en-GB", "ltr"}, "nn": {"nn-NO", "ltr"}, "pl": {"pl-PL", "ltr"},
-	"lt": {"lt-LT", "ltr"}, "ro": {"ro-RO", "ltr"}, "bg": {"bg-BG", "ltr"}, "uk": {"uk-UA", "ltr"},
-	"ru": {"ru-RU", "ltr"}, "th": {"th-TH", "ltr"}, "fil": {"fil-PH", "ltr"}, "es": {"es-ES", "ltr"},
-	"fr": {"fr-FR", "ltr"}, "ar": {"ar", "rtl"},
-}
+// locales are the site's languages with the lang and dir their pages must declare, and
+// defaultLanguage the one at the site's root, read from hugo.toml by TestMain.
+var (
+	locales         map[string]siteLanguage
+	defaultLanguage string
+)
 
 // languageOf is the language of page p, from its first folder.
 func languageOf(p string) string {
@@ -35,7 +33,7 @@ func languageOf(p string) string {
 			return first
 		}
 	}
-	return "nb"
+	return defaultLanguage
 }
 
 // variant is one way a reader gets the site.
@@ -102,6 +100,15 @@ type pageFacts struct {
 	Checked        bool
 	SafetyLink     bool
 	Landmarks      []string
+	// for the safety pages
+	H1Text, ExitText, MainText string
+	// for the sheets and the Languages / Språk page
+	Sheet         bool       // the page is an emergency sheet
+	SheetTels     string     // its tel: links, in order
+	QR            bool       // it shows a QR code
+	SheetURL      string     // the address under the QR code
+	PDFLink       [2]string  // the link to its PDF and whether it is shown
+	LanguageLinks [][]string // hreflang, lang and address of each link of a .language-list
 }
 
 const factsJS = `(() => {
@@ -119,27 +126,31 @@ const factsJS = `(() => {
     Checked: !!document.querySelector('.sources time[datetime]'),
     SafetyLink: Array.from(document.querySelectorAll('footer a')).some(a => /trygg-bruk|safety/.test(a.href)),
     Landmarks: Array.from(document.querySelectorAll('header, nav, main, footer, aside'), e => e.tagName.toLowerCase()),
+    H1Text: document.querySelector("h1") ? document.querySelector("h1").textContent : "",
+    ExitText: exit ? exit.textContent : "",
+    MainText: document.querySelector("main") ? document.querySelector("main").textContent : "",
+    Sheet: !!document.querySelector('.sheet'),
+    SheetTels: Array.from(document.querySelectorAll('.sheet-contacts a[href^="tel:"]'), a => a.getAttribute('href')).join(' '),
+    QR: !!document.querySelector('.sheet .qr svg path'),
+    SheetURL: (document.querySelector('.sheet .sheet-url') || {}).textContent || '',
+    PDFLink: (() => { const a = document.querySelector('a.sheet-pdf'); return a ? [a.href, a.hidden ? 'hidden' : 'shown'] : ['', ''] })(),
+    LanguageLinks: Array.from(document.querySelectorAll('.language-list a'), a => [a.getAttribute('hreflang'), a.lang, a.href]),
   };
 })()`
 
 // TestEveryPageHasItsSafetyParts: the exit button first, the emergency strip with the numbers
 // of data/contacts.yaml, a skip link, sources and a checked date, lang, one h1, landmarks.
 func TestEveryPageHasItsSafetyParts(t *testing.T) {
-	tab := New(t).NewTab(t)
+	t.Parallel()
 	wantTels := []string{tel(t, "emergency"), tel(t, "police"), tel(t, "rosa")}
 	for _, v := range variants(t) {
+		s := surveyOf(t, v)
 		for _, p := range readerPages() {
-			if _, err := tab.Open(v.url(p)); err != nil {
-				t.Fatal(err)
-			}
-			f, err := Eval[pageFacts](tab, factsJS)
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := s.page(t, p).Facts
 			where := v.name + " " + p
 			want := locales[languageOf(p)]
-			if f.Lang != want[0] || f.Dir != want[1] {
-				t.Errorf("%s: lang=%q dir=%q, want %q %q", where, f.Lang, f.Dir, want[0], want[1])
+			if f.Lang != want.Locale || f.Dir != want.Direction {
+				t.Errorf("%s: lang=%q dir=%q, want %q %q", where, f.Lang, f.Dir, want.Locale, want.Direction)
 			}
 			if f.H1s != 1 {
 				t.Errorf("%s: %d h1 elements", where, f.H1s)
@@ -178,25 +189,11 @@ type axeResult struct {
 
 // TestNoWCAGViolations runs axe-core (from node_modules) for WCAG 2.1 A and AA on every page.
 func TestNoWCAGViolations(t *testing.T) {
-	axe, err := os.ReadFile(filepath.Join(sitegen.Root(), "node_modules", "axe-core", "axe.min.js"))
-	if err != nil {
-		t.Fatalf("axe-core is not installed (make test runs npm ci): %v", err)
-	}
-	tab := New(t).NewTab(t)
+	t.Parallel()
 	for _, v := range variants(t) {
+		s := surveyOf(t, v)
 		for _, p := range built.pages {
-			if _, err := tab.Open(v.url(p)); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := Eval[chromedp.Void](tab, string(axe)); err != nil {
-				t.Fatalf("loading axe-core: %v", err)
-			}
-			res, err := Eval[axeResult](tab,
-				`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})`,
-				chromedp.EvalAwaitPromise)
-			if err != nil {
-				t.Fatalf("%s %s: running axe-core: %v", v.name, p, err)
-			}
+			res := s.page(t, p).Axe
 			for _, vi := range res.Violations {
 				var where []string
 				for _, n := range vi.Nodes {
@@ -211,27 +208,15 @@ func TestNoWCAGViolations(t *testing.T) {
 // TestNarrowScreens: at 320 CSS pixels wide (a small phone, or 1280 px at 400 % zoom) no page
 // scrolls sideways.
 func TestNarrowScreens(t *testing.T) {
-	tab := New(t).NewTab(t)
-	if err := tab.Do(chromedp.EmulateViewport(320, 640)); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
 	for _, v := range variants(t) {
+		s := surveyOf(t, v)
 		for _, p := range built.pages {
-			if _, err := tab.Open(v.url(p)); err != nil {
-				t.Fatal(err)
-			}
-			w, err := Eval[[]int](tab, `[document.documentElement.scrollWidth, window.innerWidth]`)
-			if err != nil {
-				t.Fatal(err)
-			}
+			// Measured at 320 px by the survey, which also takes the screenshots
+			// (VEIVISER_SCREENSHOTS).
+			w := s.page(t, p).Narrow
 			if w[0] > w[1] {
 				t.Errorf("%s %s: %d px wide in a %d px window: it scrolls sideways", v.name, p, w[0], w[1])
-			}
-			if dir := os.Getenv("VEIVISER_SCREENSHOTS"); dir != "" && v.name == "offline" {
-				shot, err := Run(tab, chromedp.FullScreenshot(90))
-				if err == nil {
-					os.WriteFile(filepath.Join(dir, strings.ReplaceAll(p, "/", "_")+".jpg"), shot, 0o644)
-				}
 			}
 		}
 	}
@@ -240,24 +225,13 @@ func TestNarrowScreens(t *testing.T) {
 // TestReadingNeedsNoJavaScript: with scripts off, every page shows its text, the emergency
 // numbers and an exit link that leaves.
 func TestReadingNeedsNoJavaScript(t *testing.T) {
-	tab := New(t).NewTab(t)
-	if _, err := Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
 	for _, v := range variants(t) {
+		s := surveyOf(t, v)
 		for _, p := range readerPages() {
-			if _, err := tab.Open(v.url(p)); err != nil {
-				t.Fatal(err)
-			}
-			// DevTools evaluation runs even with the page's scripts off.
-			got, err := Eval[[]int](tab, `[
-				document.querySelector('main').innerText.trim().length,
-				document.querySelectorAll('.emergency a[href^="tel:"]').length,
-				document.querySelectorAll('a.exit-button[href]').length,
-				getComputedStyle(document.querySelector('main')).display === 'none' ? 0 : 1]`)
-			if err != nil {
-				t.Fatal(err)
-			}
+			// The survey reads these with DevTools, which runs even with the page's scripts off.
+			f := s.page(t, p).NoJS
+			got := []int{f.Text, f.Numbers, f.Exits, f.MainShown}
 			if got[0] < 40 || got[1] != 3 || got[2] != 1 || got[3] != 1 {
 				t.Errorf("%s %s without JavaScript: text %d chars, %d numbers, %d exit links, main shown %d", v.name, p, got[0], got[1], got[2], got[3])
 			}
@@ -297,15 +271,44 @@ func shiftA(tab *Tab) error {
 	return nil
 }
 
-// location waits briefly and returns the tab's address.
+// location returns the tab's address.
 func location(t *testing.T, tab *Tab) string {
 	t.Helper()
-	time.Sleep(300 * time.Millisecond)
 	u, err := Run(tab, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// backDoesNotReturn presses Back in the tab, which left page for the exit's destination, and
+// fails the test if that shows page again. The history must hold no entry of page before the
+// one shown; where there is an earlier entry, Back must go to it without error and the address
+// must change from the destination to something that is not page.
+func backDoesNotReturn(t *testing.T, tab *Tab, page, how string) {
+	t.Helper()
+	h, err := Call(tab, cdppage.GetNavigationHistory, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range h.Entries {
+		if int64(i) < h.CurrentIndex && e.URL == page {
+			t.Errorf("%s: the history still holds the page (entry %d of %d) before the exit's destination", how, i, len(h.Entries))
+		}
+	}
+	if h.CurrentIndex == 0 {
+		return // nothing to go back to: Back cannot return to the page
+	}
+	at := h.Entries[h.CurrentIndex].URL
+	if err := tab.Do(chromedp.NavigateBack()); err != nil {
+		t.Fatalf("%s: Back after the exit: %v", how, err)
+	}
+	now, moved := waitLocation(tab, func(u string) bool { return u != at })
+	if now == page {
+		t.Errorf("%s: Back returned to the page", how)
+	} else if !moved {
+		t.Errorf("%s: Back stayed at %s", how, now)
+	}
 }
 
 // left reports whether the tab left page for the exit destination of v.
@@ -323,7 +326,8 @@ func left(v variant, page, now string) bool {
 // destination, and Back does not return; Shift held for a capital letter does not leave;
 // a screen reader is told how many presses remain.
 func TestQuickExit(t *testing.T) {
-	b := New(t)
+	t.Parallel()
+	b := browser(t)
 	for _, v := range variants(t) {
 		for _, p := range []string{"index.html", "en/is-this-me/get-help/index.html"} {
 			page := v.url(p)
@@ -344,14 +348,10 @@ func TestQuickExit(t *testing.T) {
 							}
 						}
 					}
-					now := location(t, tab)
-					if !left(v, page, now) {
+					if now, ok := waitLocation(tab, func(u string) bool { return left(v, page, u) }); !ok {
 						t.Fatalf("%s: still at %s", how, now)
 					}
-					_ = tab.Do(chromedp.NavigateBack())
-					if back := location(t, tab); back == page {
-						t.Errorf("%s: Back returned to the page", how)
-					}
+					backDoesNotReturn(t, tab, page, how)
 				}
 
 				tab := b.NewTab(t)
@@ -363,15 +363,18 @@ func TestQuickExit(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				if now := location(t, tab); now != page {
-					t.Errorf("Shift+A three times left the page for %s", now)
-				}
+				// Shift pressed alone once more must be heard as the first of three (the status
+				// says 2 left): so the presses of Shift+A did not count, and had they left the page
+				// the address below would show it.
 				if err := shift(tab); err != nil {
 					t.Fatal(err)
 				}
-				status, err := Run(tab, chromedp.TextContent("#exit-status"))
-				if err != nil || !strings.Contains(status, "2") {
-					t.Errorf("after one Shift the screen reader hears %q, want the presses left (2)", status)
+				if !waitUntil(tab, `/2/.test(document.getElementById("exit-status").textContent)`) {
+					status, _ := Run(tab, chromedp.TextContent("#exit-status"))
+					t.Errorf("after Shift+A three times and one Shift the screen reader hears %q, want the presses left (2)", status)
+				}
+				if now := location(t, tab); now != page {
+					t.Errorf("Shift+A three times left the page for %s", now)
 				}
 				if err := key(tab, "Tab", "Tab", 9, 0, ""); err != nil {
 					t.Fatal(err)
@@ -388,23 +391,11 @@ func TestQuickExit(t *testing.T) {
 // TestPagesPrintCleanly: in print, no page shows its exit button, skip link, navigation or
 // footer, and the emergency numbers are there as text.
 func TestPagesPrintCleanly(t *testing.T) {
-	tab := New(t).NewTab(t)
-	if _, err := Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
 	v := variants(t)[1]
+	s := surveyOf(t, v)
 	for _, p := range readerPages() {
-		if _, err := tab.Open(v.url(p)); err != nil {
-			t.Fatal(err)
-		}
-		got, err := Eval[[]string](tab, `(() => {
-			const shown = Array.from(document.querySelectorAll('.exit, .skip-link, nav, .site-footer'))
-				.filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName);
-			return [shown.join(' '), document.body.innerText];
-		})()`)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := s.page(t, p).Print // with print media emulated
 		if got[0] != "" {
 			t.Errorf("%s prints %s", p, got[0])
 		}
@@ -438,7 +429,8 @@ func waitLocation(tab *Tab, ok func(string) bool) (string, bool) {
 // reading three pages and leaving with the quick exit, Back shows the page the reader had open
 // before Veiviser (the safety page promises this), over http and file://.
 func TestBackAfterExitShowsNoVeiviserPage(t *testing.T) {
-	b := New(t)
+	t.Parallel()
+	b := browser(t)
 	before := filepath.Join(t.TempDir(), "before.html")
 	if err := os.WriteFile(before, []byte("<!doctype html><title>before</title><p>Another site"), 0o644); err != nil {
 		t.Fatal(err)
@@ -505,7 +497,8 @@ func TestBackAfterExitShowsNoVeiviserPage(t *testing.T) {
 // browser reports a pointer that can hover finely (a PC with a mouse, where a keyboard is
 // likely) and stays hidden on a touch screen and without JavaScript, where it cannot work.
 func TestShiftHintOnlyWhereAKeyboardIsLikely(t *testing.T) {
-	b := New(t)
+	t.Parallel()
+	b := browser(t)
 	home := variants(t)[0].url("index.html")
 	visible := func(t *testing.T, tab *Tab) bool {
 		t.Helper()
@@ -528,7 +521,7 @@ func TestShiftHintOnlyWhereAKeyboardIsLikely(t *testing.T) {
 	}
 	// A PC with a mouse: the same media query answers yes.
 	pc := b.NewTab(t)
-	if _, err := Call(pc, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+	if _, err := Call(pc, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{
 		Source: `(function(m){window.matchMedia=function(q){return q==="(hover: hover) and (pointer: fine)"?{matches:true,media:q}:m.call(window,q)}})(window.matchMedia)`,
 	}); err != nil {
 		t.Fatal(err)

@@ -78,7 +78,8 @@ func clearQuery(t *testing.T, tab *Tab, box string) {
 // getting help put the get-help page first, a result opens a working page, a query is only ever
 // text, and searching changes neither the address nor the history nor any storage.
 func TestSearch(t *testing.T) {
-	b := New(t)
+	t.Parallel()
+	b := browser(t)
 	for _, v := range variants(t) {
 		t.Run(v.name, func(t *testing.T) {
 			cases := []struct {
@@ -142,7 +143,8 @@ func TestSearch(t *testing.T) {
 // both variants, with no console error, nothing outside the site requested and the address
 // unchanged until then.
 func TestSearchResultOpens(t *testing.T) {
-	b := New(t)
+	t.Parallel()
+	b := browser(t)
 	for _, v := range variants(t) {
 		for _, c := range []struct{ from, box, query, want string }{
 			{"index.html", "search-home", "barna", "bekymret-for-noen/barn/index.html"},
@@ -211,26 +213,32 @@ func TestSearchResultOpens(t *testing.T) {
 
 // TestSearchQueryIsText: a query that is markup shows as text; no element is made from it.
 func TestSearchQueryIsText(t *testing.T) {
-	b := New(t)
+	t.Parallel()
+	b := browser(t)
 	for _, v := range variants(t) {
 		t.Run(v.name, func(t *testing.T) {
 			tab := b.NewTab(t)
 			if _, err := tab.Open(v.url("index.html")); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := Eval[bool](tab, `window.alert = () => { window.alerted = true }; true`); err != nil {
+			// Every element added to the page while searching is recorded, however briefly it
+			// stays: an img made from the query, even one removed at once, would be seen.
+			if _, err := Eval[bool](tab, `window.alert = () => { window.alerted = true };
+				window.added = [];
+				new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => {
+					if (n.nodeType === 1) { added.push(n.tagName); n.querySelectorAll('*').forEach((c) => added.push(c.tagName)); }
+				}))).observe(document, {childList: true, subtree: true}); true`); err != nil {
 				t.Fatal(err)
 			}
 			images, _ := Eval[int](tab, `document.images.length`)
 			query := `<img src=x onerror=alert(1)>`
 			typeQuery(t, tab, "search-home", query)
-			time.Sleep(200 * time.Millisecond)
-			got, err := Eval[[]any](tab, `[document.querySelectorAll('.search img').length, document.images.length, !!window.alerted, document.querySelector('.search').innerHTML.includes('<img')]`)
+			got, err := Eval[[]any](tab, `[document.querySelectorAll('.search img').length, document.images.length, !!window.alerted, document.querySelector('.search').innerHTML.includes('<img'), added.filter((n) => n === 'IMG').length]`)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got[0] != 0.0 || got[1] != float64(images) || got[2] != false || got[3] != false {
-				t.Errorf("query %q: img elements in the search box %v, images on the page %v (before %d), alert %v, markup %v", query, got[0], got[1], images, got[2], got[3])
+			if got[0] != 0.0 || got[1] != float64(images) || got[2] != false || got[3] != false || got[4] != 0.0 {
+				t.Errorf("query %q: img elements in the search box %v, images on the page %v (before %d), alert %v, markup %v, img elements made while searching %v", query, got[0], got[1], images, got[2], got[3], got[4])
 			}
 			checkEvents(t, "index.html", tab.Events(), v.root)
 		})
@@ -240,7 +248,8 @@ func TestSearchQueryIsText(t *testing.T) {
 // TestSearchIsNarrowAndLoadsLazily: the index is not loaded until the box is focused, and at
 // 320 px results do not make the page scroll sideways.
 func TestSearchIsNarrowAndLoadsLazily(t *testing.T) {
-	tab := New(t).NewTab(t)
+	t.Parallel()
+	tab := browser(t).NewTab(t)
 	if err := tab.Do(chromedp.EmulateViewport(320, 640)); err != nil {
 		t.Fatal(err)
 	}
@@ -279,10 +288,7 @@ var (
 // TestSearchWithoutJavaScript: with scripts off the search form says it needs JavaScript and
 // links the A–Z page, which lists every page of its language.
 func TestSearchWithoutJavaScript(t *testing.T) {
-	tab := New(t).NewTab(t)
-	if _, err := Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
 	// The pages of each language, from the built files.
 	pagesOf := map[string][]string{}
 	for _, p := range built.pages {
@@ -297,35 +303,21 @@ func TestSearchWithoutJavaScript(t *testing.T) {
 		pagesOf[string(m[1])] = append(pagesOf[string(m[1])], p)
 	}
 	for _, v := range variants(t) {
+		s := surveyOf(t, v) // which opens every page with scripts off too
 		for _, c := range []struct{ home, locale, az string }{
-			{"index.html", "nb-NO", "a-a/index.html"},
-			{"en/index.html", "en-GB", "en/a-z/index.html"},
+			{"index.html", locales["nb"].Locale, "a-a/index.html"},
+			{"en/index.html", locales["en"].Locale, "en/a-z/index.html"},
 		} {
-			if _, err := tab.Open(v.url(c.home)); err != nil {
-				t.Fatal(err)
-			}
-			got, err := Eval[[]any](tab, `(() => {
-				const f = document.querySelector('form.search');
-				const field = f.querySelector('.search-field');
-				return [getComputedStyle(field).display, f.querySelector('.search-nojs').innerText.trim(),
-					Array.from(f.querySelectorAll('a'), a => a.href).join(' ')];
-			})()`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got[0] != "none" || got[1] == "" || got[2] != v.url(c.az) {
-				t.Errorf("%s %s without JavaScript: search field display %v, says %q, links %q (want %s)", v.name, c.home, got[0], got[1], got[2], v.url(c.az))
-			}
-			if _, err := tab.Open(v.url(c.az)); err != nil {
-				t.Fatal(err)
-			}
-			listed, err := tab.Links()
-			if err != nil {
-				t.Fatal(err)
+			f := s.page(t, c.home).NoJS
+			if f.SearchDisplay != "none" || f.SearchSays == "" || f.SearchLinks != v.url(c.az) {
+				t.Errorf("%s %s without JavaScript: search field display %v, says %q, links %q (want %s)", v.name, c.home, f.SearchDisplay, f.SearchSays, f.SearchLinks, v.url(c.az))
 			}
 			has := map[string]bool{}
-			for _, l := range listed {
+			for _, l := range s.page(t, c.az).NoJS.Links {
 				has[l] = true
+			}
+			if len(pagesOf[c.locale]) == 0 {
+				t.Errorf("no pages in %s", c.locale)
 			}
 			for _, p := range pagesOf[c.locale] {
 				if p != c.az && !has[v.url(p)] {
@@ -454,6 +446,9 @@ func searchAnswered(tab *Tab, box string) bool {
 // word and 600 words, pasted and set past the box's maxlength by a script, 120 long words, and
 // a word typed key by key; nor does building the index for longer than anyTask. What search
 // finds for a normal query within a long one stays found.
+//
+// It does not run in parallel (Go runs it before the parallel tests, alone), in a Chromium of
+// its own: it measures time.
 func TestSearchNeverFreezes(t *testing.T) {
 	b := New(t)
 	v := variants(t)[0]
@@ -553,6 +548,9 @@ func TestSearchNeverFreezes(t *testing.T) {
 // hundreds of words, on a phone-class CPU, each of three presses of Shift reaches the page's
 // key handlers (the quick exit's) within shiftWaits of arriving, not behind the search, and the
 // page has left within exitWithin of the first press.
+//
+// It does not run in parallel (Go runs it before the parallel tests, alone), in a Chromium of
+// its own: it measures time.
 func TestSearchQuickExitWhileSearching(t *testing.T) {
 	b := New(t)
 	v := variants(t)[1] // the bundle: its exit page is on the disk, so nothing goes to the network

@@ -10,11 +10,14 @@ import (
 	"github.com/chromedp/cdproto/page"
 )
 
-// sheetLanguages are the 14 languages of the emergency sheets, with the text direction each
-// must have.
-var sheetLanguages = map[string]string{
-	"nb": "ltr", "nn": "ltr", "en": "ltr", "pl": "ltr", "lt": "ltr", "ro": "ltr", "bg": "ltr",
-	"uk": "ltr", "ru": "ltr", "th": "ltr", "fil": "ltr", "es": "ltr", "fr": "ltr", "ar": "rtl",
+// sheetLanguages are the languages of the emergency sheets (every language of the site has
+// one, README), with the text direction each must have, from hugo.toml.
+func sheetLanguages() map[string]string {
+	out := map[string]string{}
+	for code, l := range locales {
+		out[code] = l.Direction
+	}
+	return out
 }
 
 // sheetPath is where the sheet of lang is in the built tree.
@@ -44,40 +47,41 @@ func printA4(tab *Tab) ([]byte, error) {
 // TestEmergencySheets: every sheet exists in both variants with the right lang and dir,
 // shows every number of data/contacts.yaml it lists, and prints on exactly one A4 page.
 func TestEmergencySheets(t *testing.T) {
-	tab := New(t).NewTab(t)
+	t.Parallel()
 	numbers := []string{}
 	for _, id := range []string{"emergency", "police", "rosa", "alarmtelefonen", "stottesenter", "hope_for_justice", "iom"} {
 		numbers = append(numbers, tel(t, id))
 	}
+	if len(sheetLanguages()) < 2 {
+		t.Fatalf("hugo.toml declares %d languages", len(sheetLanguages()))
+	}
 	for _, v := range variants(t) {
-		for lang, dir := range sheetLanguages {
+		s := surveyOf(t, v)
+		for lang, dir := range sheetLanguages() {
 			p := sheetPath(lang)
 			where := v.name + " " + p
-			if _, err := tab.Open(v.url(p)); err != nil {
-				t.Fatalf("%s: %v", where, err)
+			vi := s.get(v.url(p))
+			if vi.Err != nil {
+				t.Fatalf("%s: %v", where, vi.Err)
 			}
-			got, err := Eval[[]string](tab, `[document.documentElement.lang, document.documentElement.dir,
-				Array.from(document.querySelectorAll('.sheet-contacts a[href^="tel:"]'), a => a.getAttribute('href')).join(' '),
-				document.querySelector('.sheet .qr svg path') ? 'qr' : '',
-				(document.querySelector('.sheet .sheet-url') || {}).textContent || '']`)
-			if err != nil {
-				t.Fatalf("%s: %v", where, err)
+			f := vi.Facts
+			if !strings.HasPrefix(f.Lang, lang) || f.Dir != dir {
+				t.Errorf("%s: lang=%q dir=%q, want %s %s", where, f.Lang, f.Dir, lang, dir)
 			}
-			if !strings.HasPrefix(got[0], lang) || got[1] != dir {
-				t.Errorf("%s: lang=%q dir=%q, want %s %s", where, got[0], got[1], lang, dir)
+			if f.SheetTels != strings.Join(numbers, " ") {
+				t.Errorf("%s: numbers %s, want %s", where, f.SheetTels, strings.Join(numbers, " "))
 			}
-			if got[2] != strings.Join(numbers, " ") {
-				t.Errorf("%s: numbers %s, want %s", where, got[2], strings.Join(numbers, " "))
-			}
-			if got[3] != "qr" {
+			if !f.QR {
 				t.Errorf("%s: no QR code", where)
 			}
-			if !strings.HasPrefix(got[4], RealBaseURL) {
-				t.Errorf("%s: address %q under the QR code, want one on %s", where, got[4], RealBaseURL)
+			if !strings.HasPrefix(f.SheetURL, RealBaseURL) {
+				t.Errorf("%s: address %q under the QR code, want one on %s", where, f.SheetURL, RealBaseURL)
 			}
-			pdf, err := printA4(tab)
-			if err != nil {
-				t.Fatalf("%s: printing: %v", where, err)
+			// Printed on A4 by the survey (for every page with a .sheet).
+			pdf := vi.PDF
+			if !f.Sheet || pdf == nil {
+				t.Errorf("%s: not printed as a sheet (no .sheet element)", where)
+				continue
 			}
 			if n := pdfPages(pdf); n != 1 {
 				t.Errorf("%s prints on %d pages, want 1", where, n)
@@ -92,16 +96,11 @@ func TestEmergencySheets(t *testing.T) {
 // TestLanguagesPageLinksEverySheet: the Languages / Språk page links all 14 sheets, each
 // named in its own language.
 func TestLanguagesPageLinksEverySheet(t *testing.T) {
-	tab := New(t).NewTab(t)
+	t.Parallel()
 	for _, v := range variants(t) {
+		s := surveyOf(t, v)
 		for _, p := range []string{"sprak/index.html", "en/languages/index.html"} {
-			if _, err := tab.Open(v.url(p)); err != nil {
-				t.Fatal(err)
-			}
-			links, err := Eval[[][]string](tab, `Array.from(document.querySelectorAll('.language-list a'), a => [a.getAttribute('hreflang'), a.lang, a.href])`)
-			if err != nil {
-				t.Fatal(err)
-			}
+			links := s.page(t, p).Facts.LanguageLinks
 			seen := map[string]bool{}
 			for _, l := range links {
 				seen[l[0]] = true
@@ -112,7 +111,7 @@ func TestLanguagesPageLinksEverySheet(t *testing.T) {
 					t.Errorf("%s %s: link for %s goes to %s", v.name, p, l[0], l[2])
 				}
 			}
-			for lang := range sheetLanguages {
+			for lang := range sheetLanguages() {
 				if !seen[lang] {
 					t.Errorf("%s %s: no link to the %s sheet", v.name, p, lang)
 				}
@@ -124,9 +123,10 @@ func TestLanguagesPageLinksEverySheet(t *testing.T) {
 // TestSheetPDFs: beside every sheet, in both variants, is its PDF: one A4 page, linked from the
 // sheet, with fonts that draw Thai and Arabic.
 func TestSheetPDFs(t *testing.T) {
-	tab := New(t).NewTab(t)
+	t.Parallel()
 	for _, v := range variants(t) {
-		for lang := range sheetLanguages {
+		s := surveyOf(t, v)
+		for lang := range sheetLanguages() {
 			p := sheetPath(lang)
 			name := strings.TrimSuffix(p, "index.html") + "veiviser-" + lang + ".pdf"
 			for variant, files := range map[string]map[string][]byte{"web": built.web, "offline": built.off} {
@@ -149,13 +149,11 @@ func TestSheetPDFs(t *testing.T) {
 					t.Errorf("%s: no font with Arabic letters embedded (%s)", name, fonts)
 				}
 			}
-			if _, err := tab.Open(v.url(p)); err != nil {
-				t.Fatal(err)
+			vi := s.get(v.url(p))
+			if vi.Err != nil {
+				t.Fatal(vi.Err)
 			}
-			link, err := Eval[[]string](tab, `(() => { const a = document.querySelector('a.sheet-pdf'); return a ? [a.href, a.hidden ? 'hidden' : 'shown'] : ['', ''] })()`)
-			if err != nil {
-				t.Fatal(err)
-			}
+			link := vi.Facts.PDFLink
 			if !strings.HasSuffix(link[0], "veiviser-"+lang+".pdf") || link[1] != "shown" {
 				t.Errorf("%s %s: PDF link %v", v.name, p, link)
 			}

@@ -3,8 +3,6 @@ package browsertest
 import (
 	"archive/zip"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -59,7 +57,11 @@ func TestMain(m *testing.M) {
 		}
 	}
 	sort.Strings(built.pages)
+	if locales, defaultLanguage, err = siteLanguages(); err != nil {
+		panic("reading the languages of hugo.toml: " + err.Error())
+	}
 	code := m.Run()
+	stopShared()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -101,26 +103,19 @@ func unzip(name, dir string) (string, error) {
 	return top, nil
 }
 
-// serve serves the web site on a free port of 127.0.0.1 for the length of the test.
-func serve(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(built.public))}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String() + "/"
-}
-
 // TestOfflineBundleWorksFromDisk opens the unzipped bundle's index.html over file:// and every
 // page reachable from it: no console error, no failed or outside request, no folder link.
 func TestOfflineBundleWorksFromDisk(t *testing.T) {
-	tab := New(t).NewTab(t)
-	root := "file://" + filepath.ToSlash(built.bundle) + "/"
+	t.Parallel()
+	v := variants(t)[1]
+	s := surveyOf(t, v)
+	root := v.root
 	visited := map[string]bool{}
-	Crawl(t, tab, root+"index.html", root, func(p Page) {
+	for _, p := range s.reach(root+"index.html", root) {
+		if p.Err != nil {
+			t.Errorf("%s: %v", p.URL, p.Err)
+			continue
+		}
 		rel := strings.TrimPrefix(p.URL, root)
 		visited[rel] = true
 		checkEvents(t, rel, p.Events, root)
@@ -142,7 +137,7 @@ func TestOfflineBundleWorksFromDisk(t *testing.T) {
 				t.Errorf("%s: link to %s, which is not a file in the bundle", rel, l)
 			}
 		}
-	})
+	}
 	for _, p := range built.pages {
 		if !visited[p] && !strings.HasSuffix(p, "404.html") {
 			t.Errorf("%s cannot be reached from index.html", p)
@@ -152,11 +147,19 @@ func TestOfflineBundleWorksFromDisk(t *testing.T) {
 
 // TestWebSiteWorksOverHTTP crawls the web site served on 127.0.0.1 with the same checks.
 func TestWebSiteWorksOverHTTP(t *testing.T) {
-	tab := New(t).NewTab(t)
-	root := serve(t)
-	n := Crawl(t, tab, root, root, func(p Page) {
+	t.Parallel()
+	v := variants(t)[0]
+	s := surveyOf(t, v)
+	root := v.root
+	reached := s.reach(root, root)
+	for _, p := range reached {
+		if p.Err != nil {
+			t.Errorf("%s: %v", p.URL, p.Err)
+			continue
+		}
 		checkEvents(t, strings.TrimPrefix(p.URL, root), p.Events, root)
-	})
+	}
+	n := len(reached)
 	// Every page but the 404 pages and the neutral exit pages (which only the offline bundle
 	// links to) is reachable from the home page.
 	unlinked := 0

@@ -14,16 +14,15 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/veiviser/veiviser/internal/chromium"
 	"github.com/veiviser/veiviser/internal/links"
 	"github.com/veiviser/veiviser/internal/publish"
 	"github.com/veiviser/veiviser/internal/tree"
@@ -31,8 +30,9 @@ import (
 
 // Result says what happened.
 type Result struct {
-	Printed, Cached int    // PDFs printed now, and taken from the cache
-	Skipped         string // why no PDFs were made, or ""
+	Printed, Cached int      // PDFs printed now, and taken from the cache
+	Skipped         string   // why no PDFs were made, or ""
+	Warnings        []string // what went wrong without stopping the build (the cache), one line each
 }
 
 // Sheets finds the pages of web tree t that ask for a PDF, prints them (or takes them from
@@ -53,12 +53,20 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 	if len(wanted) == 0 {
 		return res, nil
 	}
-	exe := Chromium()
+	exe := chromium.Find()
+	browser := exe // what the cache is keyed by: the path and, where it answers, the version
+	if exe != "" {
+		if v, err := chromium.Version(exe); err == nil {
+			browser += "\x00" + v
+		} else {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("the sheets' PDF cache is keyed by Chromium's path only: %v", err))
+		}
+	}
 	cache := cacheDir()
 	pdfs := map[string][]byte{}
 	var missing []string
 	for p := range wanted {
-		if b, err := os.ReadFile(filepath.Join(cache, key(t, p, exe)+".pdf")); err == nil && exe != "" {
+		if b, err := os.ReadFile(filepath.Join(cache, key(t, p, browser)+".pdf")); err == nil && exe != "" {
 			pdfs[p] = b
 			res.Cached++
 		} else {
@@ -79,7 +87,11 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 			pdfs[p] = b
 			res.Printed++
 			// Written whole or not at all: builds running side by side share the cache.
-			publish.File(filepath.Join(cache, key(t, p, exe)+".pdf"), b)
+			if err := os.MkdirAll(cache, 0o755); err != nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("the sheets' PDF cache: %v", err))
+			} else if err := publish.File(filepath.Join(cache, key(t, p, browser)+".pdf"), b); err != nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("the sheets' PDF cache: %v", err))
+			}
 		}
 	}
 	for p, name := range wanted {
@@ -98,17 +110,9 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 }
 
 // Chromium is the path of the Chromium (Debian's chromium, or $CHROMIUM) to print with, or "".
-func Chromium() string {
-	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+//
+// Deprecated: use chromium.Find.
+func Chromium() string { return chromium.Find() }
 
 func cacheDir() string {
 	dir, err := os.UserCacheDir()
@@ -116,24 +120,6 @@ func cacheDir() string {
 		dir = os.TempDir()
 	}
 	return filepath.Join(dir, "veiviser", "pdf")
-}
-
-// maxTmpDir is the longest temporary folder Chromium starts with: the path of its
-// single-instance socket, TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket, must fit in a
-// socket address (107 bytes).
-const maxTmpDir = 107 - len("/org.chromium.Chromium.XXXXXX/SingletonSocket")
-
-// scratchParent is the folder for Chromium's scratch folder: the temporary folder, or /tmp
-// where that one's name is too long for Chromium's socket.
-func scratchParent() string {
-	dir := os.TempDir()
-	if len(filepath.Join(dir, "veiviser-chromium-0123456789", "tmp")) <= maxTmpDir || runtime.GOOS == "windows" {
-		return dir
-	}
-	if fi, err := os.Stat("/tmp"); err == nil && fi.IsDir() {
-		return "/tmp"
-	}
-	return dir
 }
 
 // cleanCache removes the temporary files that builds interrupted while writing to the cache
@@ -149,10 +135,10 @@ func cleanCache(dir string, before time.Time) {
 }
 
 // key names what a PDF of page p is printed from: the page, every file it loads, and the
-// browser that prints it.
-func key(t tree.Tree, p, exe string) string {
+// browser that prints it (its path and version).
+func key(t tree.Tree, p, browser string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", exe, p)
+	fmt.Fprintf(h, "%s\x00%s\x00", browser, p)
 	h.Write(t[p])
 	links.Walk(t[p], func(e *links.Element, r links.Ref) {
 		if r.Resource && strings.HasPrefix(r.URL, "/") {
@@ -183,31 +169,16 @@ func print(t tree.Tree, pages []string, exe string) (map[string][]byte, error) {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	// Chromium's profile and every temporary folder it makes (its TMPDIR: the
-	// org.chromium.Chromium.* folders of its single-instance socket, among others) live in one
-	// folder of ours, removed when it has exited, however it exits.
-	scratch, err := os.MkdirTemp(scratchParent(), "veiviser-chromium-")
+	// Chromium's profile and every temporary folder it makes live in one folder of ours,
+	// removed when it has exited, however it exits.
+	scratch, err := chromium.NewScratch()
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(scratch) // runs after Chromium has exited: acancel waits for it
-	profile, tmp := filepath.Join(scratch, "profile"), filepath.Join(scratch, "tmp")
-	for _, d := range []string{profile, tmp} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			return nil, err
-		}
-	}
-	env := []string{"TMPDIR=" + tmp, "TMP=" + tmp, "TEMP=" + tmp}
-	if len(tmp) > maxTmpDir {
-		env = nil // Chromium would not start; it is closed cleanly instead (below)
-	}
-	actx, acancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile),
-		chromedp.Env(env...),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-breakpad", true), chromedp.Flag("disable-crash-reporter", true))
+	defer scratch.Remove() // runs after Chromium has exited: acancel waits for it
+	// Where the folder's name is too long for Chromium's socket, it would not start: it is
+	// closed cleanly instead (below).
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), scratch.Options(exe)...)
 	defer acancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veiviser/veiviser/internal/chromium"
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
@@ -42,7 +43,7 @@ func TestRestampKeepsLengthAndSetsTheTime(t *testing.T) {
 // the two prints, each with an empty cache, are the same bytes (the zip is reproducible only
 // if printing is).
 func TestPrintingLeavesNothingInTheTempFolder(t *testing.T) {
-	if Chromium() == "" {
+	if chromium.Find() == "" {
 		t.Skip("no Chromium")
 	}
 	short, err := os.MkdirTemp("/tmp", "vp-")
@@ -96,5 +97,38 @@ func TestCleanCacheRemovesOnlyOldTemporaryFiles(t *testing.T) {
 	}
 	if strings.Join(names, " ") != ".b.pdf.tmp-2 c.pdf" {
 		t.Errorf("left %v, want .b.pdf.tmp-2 (being written) and c.pdf", names)
+	}
+}
+
+// TestCacheKeyHasTheBrowsersVersion: a new Chromium at the same path prints anew.
+func TestCacheKeyHasTheBrowsersVersion(t *testing.T) {
+	tr := tree.Tree{"pl/sheet/index.html": []byte(`<p>ark</p>`)}
+	exe := "/usr/bin/chromium"
+	if key(tr, "pl/sheet/index.html", exe+"\x00Chromium 140") == key(tr, "pl/sheet/index.html", exe+"\x00Chromium 141") {
+		t.Error("two versions of Chromium at the same path share the cache")
+	}
+}
+
+// TestCacheWriteFailureIsReported: a cache that cannot be written is a warning in the result,
+// and the PDF is made all the same.
+func TestCacheWriteFailureIsReported(t *testing.T) {
+	if chromium.Find() == "" {
+		t.Skip("no Chromium")
+	}
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", notADir) // the cache folder would be inside a file
+	tr := tree.Tree{"pl/sheet/index.html": []byte(`<!doctype html><title>x</title><p>ark</p><a data-pdf=veiviser-pl.pdf hidden>PDF</a>`)}
+	res, err := Sheets(tr, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Printed != 1 || tr["pl/sheet/veiviser-pl.pdf"] == nil {
+		t.Fatalf("result %+v, files %v", res, tr.Paths())
+	}
+	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "cache") {
+		t.Errorf("warnings %q, want one about the cache", res.Warnings)
 	}
 }

@@ -195,7 +195,11 @@ func pdfStep(_ context.Context, b *build) (string, error) {
 	if r.Skipped != "" {
 		return r.Skipped, nil
 	}
-	return fmt.Sprintf("%d sheets printed, %d from the cache", r.Printed, r.Cached), nil
+	line := fmt.Sprintf("%d sheets printed, %d from the cache", r.Printed, r.Cached)
+	for _, w := range r.Warnings {
+		line += "\n  warning: " + w
+	}
+	return line, nil
 }
 
 // syncStep brings the staged folder up to date with the web tree, while the bundle is made.

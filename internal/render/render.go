@@ -22,6 +22,7 @@ import (
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
+	"github.com/gohugoio/hugo/langs"
 	"github.com/spf13/afero"
 	"github.com/veiviser/veiviser/internal/tree"
 )
@@ -53,6 +54,9 @@ type Result struct {
 	Pages map[string]int
 	// Languages lists the site's language codes, the default first.
 	Languages []string
+	// Locales gives each language code's locale (the pages' lang) and text direction, from
+	// hugo.toml's [languages.*] locale and direction.
+	Locales map[string]Locale
 	// Warnings holds what Hugo warned about, one line each, but for missing translations.
 	Warnings []string
 	// MissingTranslations are the i18n keys pages asked for that their language's file does not
@@ -154,7 +158,7 @@ func Site(opts Options) (*Result, error) {
 	}
 
 	res := &Result{BaseURL: configs.Base.BaseURL, Pages: map[string]int{}, MinifiedPages: configs.Base.Minify.MinifyOutput,
-		ContentDirs: map[string]string{}}
+		ContentDirs: map[string]string{}, Locales: map[string]Locale{}}
 	res.Warnings, res.MissingTranslations = missingTranslations(warnings(dir, &log))
 	for _, w := range res.Warnings {
 		// Hugo skips pages it has no template for; for us that is a broken build.
@@ -171,6 +175,7 @@ func Site(opts Options) (*Result, error) {
 	for _, s := range sites.Sites {
 		lang := s.Language().Lang
 		res.Languages = append(res.Languages, lang)
+		res.Locales[lang] = localeOf(s.Language())
 		if c := configs.LanguageConfigMap[lang]; c != nil && c.ContentDir != "" {
 			d := c.ContentDir
 			if !filepath.IsAbs(d) {
@@ -294,4 +299,20 @@ func missingTranslations(ws []string) (rest []string, missing []MissingTranslati
 		rest = append(rest, w)
 	}
 	return rest, missing
+}
+
+// Locale is a language's locale (what its pages' lang attribute says, e.g. "nb-NO") and text
+// direction ("ltr" or "rtl").
+type Locale struct {
+	Tag, Direction string
+}
+
+// localeOf is a language's locale and direction as Hugo reads them (the locale, or else the
+// languageCode, or else the code itself; the direction, or else "ltr").
+func localeOf(l *langs.Language) Locale {
+	loc := Locale{Tag: l.Locale(), Direction: l.Direction()}
+	if loc.Direction == "" {
+		loc.Direction = "ltr"
+	}
+	return loc
 }

@@ -1,0 +1,294 @@
+package browsertest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/veiviser/veiviser/internal/sitegen"
+)
+
+// The tests that look at every page (the crawls, the safety parts, WCAG, narrow screens,
+// print, no JavaScript, the sheets) share one survey per variant: each page is opened once
+// with JavaScript, and every fact those tests assert is read in that one visit, then once
+// with JavaScript off. Pages are surveyed by surveyWorkers tabs side by side.
+const surveyWorkers = 3
+
+// visit is what one page showed in the survey.
+type visit struct {
+	URL    string
+	Err    error  // opening the page, or reading a fact of it
+	Events Events // while it loaded
+	Links  []string
+	Facts  pageFacts
+	Axe    axeResult
+	Narrow [2]int // scrollWidth and innerWidth at 320 CSS pixels
+	Print  [2]string
+	PDF    []byte // the page printed on A4, for a sheet
+	NoJS   noJSFacts
+	NoJSEv Events
+	trace  string // how long each step took
+}
+
+// noJSFacts are what a page shows with scripts off.
+type noJSFacts struct {
+	Text, Numbers, Exits, MainShown int
+	SearchDisplay, SearchSays       string
+	SearchLinks                     string
+	Links                           []string
+}
+
+type survey struct {
+	v      variant
+	mu     sync.Mutex
+	visits map[string]*visit // by URL
+	extra  *Tab              // for pages outside the built tree a crawl reaches
+	extraN *Tab
+	err    error
+}
+
+var surveys sync.Map // variant name → *surveyOnce
+
+type surveyOnce struct {
+	once sync.Once
+	s    *survey
+}
+
+// surveyOf surveys every built page of v (once for the whole package) and returns the survey.
+func surveyOf(t *testing.T, v variant) *survey {
+	t.Helper()
+	so, _ := surveys.LoadOrStore(v.name, &surveyOnce{})
+	o := so.(*surveyOnce)
+	b := browser(t)
+	o.once.Do(func() { o.s = runSurvey(b, v) })
+	if o.s.err != nil {
+		t.Fatalf("surveying the %s pages: %v", v.name, o.s.err)
+	}
+	return o.s
+}
+
+// axeSource is axe-core, from node_modules.
+func axeSource() (string, error) {
+	b, err := os.ReadFile(filepath.Join(sitegen.Root(), "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		return "", fmt.Errorf("axe-core is not installed (make test runs npm ci): %v", err)
+	}
+	return string(b), nil
+}
+
+// surveyTabs opens a tab with JavaScript, axe-core injected into every document it opens,
+// and one with JavaScript off.
+func surveyTabs(b *Browser, axe string) (js, nojs *Tab, err error) {
+	if js, err = b.OpenTab(); err != nil {
+		return nil, nil, err
+	}
+	if _, err = Call(js, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
+		return nil, nil, err
+	}
+	if nojs, err = b.OpenTab(); err != nil {
+		return nil, nil, err
+	}
+	if _, err = Call(nojs, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		return nil, nil, err
+	}
+	return js, nojs, nil
+}
+
+func runSurvey(b *Browser, v variant) *survey {
+	s := &survey{v: v, visits: map[string]*visit{}}
+	axe, err := axeSource()
+	if err != nil {
+		s.err = err
+		return s
+	}
+	var tabs []*Tab
+	for range surveyWorkers {
+		js, nojs, err := surveyTabs(b, axe)
+		if err != nil {
+			s.err = err
+			return s
+		}
+		tabs = append(tabs, js, nojs)
+	}
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for i := range surveyWorkers {
+		js, nojs := tabs[2*i], tabs[2*i+1]
+		wg.Go(func() {
+			for u := range jobs {
+				vi := s.look(js, nojs, u)
+				s.mu.Lock()
+				s.visits[u] = vi
+				s.mu.Unlock()
+			}
+		})
+	}
+	for _, p := range built.pages {
+		jobs <- v.url(p)
+	}
+	close(jobs)
+	wg.Wait()
+	// The first two tabs stay open for pages outside the tree that a crawl reaches.
+	s.extra, s.extraN = tabs[0], tabs[1]
+	for _, tab := range tabs[2:] {
+		tab.Close()
+	}
+	return s
+}
+
+// get returns the visit of u, surveying it now if it is not a built page.
+func (s *survey) get(u string) *visit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if vi, ok := s.visits[u]; ok {
+		return vi
+	}
+	vi := s.look(s.extra, s.extraN, u)
+	s.visits[u] = vi
+	return vi
+}
+
+// page returns the visit of built page p, failing the test if it could not be surveyed.
+func (s *survey) page(t *testing.T, p string) *visit {
+	t.Helper()
+	vi := s.get(s.v.url(p))
+	if vi.Err != nil {
+		t.Fatalf("%s %s: %v", s.v.name, p, vi.Err)
+	}
+	return vi
+}
+
+// look opens u in js, reads every fact of it, then opens it in nojs.
+func (s *survey) look(js, nojs *Tab, u string) *visit {
+	vi := &visit{URL: u}
+	start := time.Now()
+	if vi.Err = s.lookJS(js, vi); vi.Err != nil {
+		return vi
+	}
+	mid := time.Now()
+	vi.NoJSEv, vi.Err = nojs.Open(u)
+	if vi.Err == nil {
+		vi.NoJS, vi.Err = Eval[noJSFacts](nojs, noJSFactsJS)
+	}
+	if os.Getenv("VEIVISER_SURVEY_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "survey %s: %s with JavaScript (%s), %s without\n", u, mid.Sub(start).Round(time.Millisecond), vi.trace, time.Since(mid).Round(time.Millisecond))
+	}
+	return vi
+}
+
+const noJSFactsJS = `(() => {
+	const main = document.querySelector('main');
+	const f = document.querySelector('form.search');
+	const field = f && f.querySelector('.search-field');
+	const says = f && f.querySelector('.search-nojs');
+	return {
+		Text: main ? main.innerText.trim().length : 0,
+		Numbers: document.querySelectorAll('.emergency a[href^="tel:"]').length,
+		Exits: document.querySelectorAll('a.exit-button[href]').length,
+		MainShown: main && getComputedStyle(main).display !== 'none' ? 1 : 0,
+		SearchDisplay: field ? getComputedStyle(field).display : '',
+		SearchSays: says ? says.innerText.trim() : '',
+		SearchLinks: f ? Array.from(f.querySelectorAll('a'), a => a.href).join(' ') : '',
+		Links: Array.from(document.querySelectorAll("a[href]"), a => a.href),
+	};
+})()`
+
+func (s *survey) lookJS(tab *Tab, vi *visit) (err error) {
+	last := time.Now()
+	step := func(name string) {
+		vi.trace += fmt.Sprintf(" %s %s", name, time.Since(last).Round(time.Millisecond))
+		last = time.Now()
+	}
+	// Each page opens at 1024×768 on screen, whatever the page before left.
+	if _, err := Call(tab, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+		return err
+	}
+	if _, err := Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		return err
+	}
+	if vi.Events, err = tab.Open(vi.URL); err != nil {
+		return err
+	}
+	step("open")
+	if vi.Links, err = tab.Links(); err != nil {
+		return fmt.Errorf("reading links: %v", err)
+	}
+	if vi.Facts, err = Eval[pageFacts](tab, factsJS); err != nil {
+		return err
+	}
+	if vi.Facts.Sheet {
+		if vi.PDF, err = printA4(tab); err != nil {
+			return fmt.Errorf("printing: %v", err)
+		}
+	}
+	step("facts")
+	if vi.Axe, err = Eval[axeResult](tab,
+		`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})`,
+		chromedp.EvalAwaitPromise); err != nil {
+		return fmt.Errorf("running axe-core: %v", err)
+	}
+	step("axe")
+	// At 320 CSS pixels wide (a small phone, or 1280 px at 400 % zoom).
+	if err := tab.Do(chromedp.EmulateViewport(320, 640)); err != nil {
+		return err
+	}
+	w, err := Eval[[]int](tab, `[document.documentElement.scrollWidth, window.innerWidth]`)
+	if err != nil || len(w) != 2 {
+		return fmt.Errorf("measuring at 320 px: %v", err)
+	}
+	vi.Narrow = [2]int{w[0], w[1]}
+	if dir := os.Getenv("VEIVISER_SCREENSHOTS"); dir != "" && s.v.name == "offline" {
+		if shot, err := Run(tab, chromedp.FullScreenshot(90)); err == nil {
+			os.WriteFile(filepath.Join(dir, strings.ReplaceAll(strings.TrimPrefix(vi.URL, s.v.root), "/", "_")+".jpg"), shot, 0o644)
+		}
+	}
+	// In print.
+	if _, err := Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		return err
+	}
+	got, err := Eval[[]string](tab, `(() => {
+		const shown = Array.from(document.querySelectorAll('.exit, .skip-link, nav, .site-footer'))
+			.filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName);
+		return [shown.join(' '), document.body.innerText];
+	})()`)
+	if err != nil || len(got) != 2 {
+		return fmt.Errorf("reading the page in print: %v", err)
+	}
+	vi.Print = [2]string{got[0], got[1]}
+	step("narrow+print")
+	return nil
+}
+
+// reach returns the pages reachable from start through links under prefix that name a page
+// (.html) or a folder (/), breadth first, as a reader clicking through would find them, in the
+// order found, with each one's visit.
+func (s *survey) reach(start, prefix string) []*visit {
+	seen := map[string]bool{start: true}
+	queue := []string{start}
+	var out []*visit
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		vi := s.get(u)
+		out = append(out, vi)
+		if vi.Err != nil {
+			continue
+		}
+		for _, l := range vi.Links {
+			next := withoutFragment(l)
+			if strings.HasPrefix(next, prefix) && !seen[next] && (strings.HasSuffix(next, ".html") || strings.HasSuffix(next, "/")) {
+				seen[next] = true
+				queue = append(queue, next)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,139 @@
+// Package chromium finds and starts headless Chromium, for the sheets' PDFs (internal/pdf), the
+// browser tests (internal/browsertest) and the benchmark (cmd/veiviser-bench): which executable
+// ($CHROMIUM, chromium, chromium-browser, google-chrome), its version, the flags every headless
+// run uses, and a scratch folder that holds its profile and its temporary files and is removed
+// with everything in it when Chromium has exited.
+package chromium
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Names are the executables looked for, in order, after $CHROMIUM.
+var Names = []string{"chromium", "chromium-browser", "google-chrome"}
+
+// Find returns the path of the Chromium to use ($CHROMIUM, or the first of Names on the PATH),
+// or "" if there is none.
+func Find() string {
+	for _, name := range append([]string{os.Getenv("CHROMIUM")}, Names...) {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+var versions sync.Map // path → string
+
+// Version returns what exe --version prints ("Chromium 140.0.7339.185 built on Debian …"),
+// trimmed; it asks each executable once per process.
+func Version(exe string) (string, error) {
+	if v, ok := versions.Load(exe); ok {
+		return v.(string), nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, exe, "--version").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s --version: %w", exe, err)
+	}
+	v := strings.TrimSpace(string(out))
+	if v == "" {
+		return "", fmt.Errorf("%s --version printed nothing", exe)
+	}
+	versions.Store(exe, v)
+	return v, nil
+}
+
+// Options are the allocator options of a headless Chromium run from exe with the profile
+// folder profile: no sandbox (it runs in containers), no GPU, no first-run or default-browser
+// questions, and no network of its own (updates, sync, QUIC, crash reports). Extra options
+// come after them and win.
+func Options(exe, profile string, extra ...chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
+	return append([]chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(profile),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-crash-reporter", true),
+	}, extra...)
+}
+
+// MaxTmpDir is the longest temporary folder Chromium starts with: the path of its
+// single-instance socket, TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket, must fit in a
+// socket address (107 bytes).
+const MaxTmpDir = 107 - len("/org.chromium.Chromium.XXXXXX/SingletonSocket")
+
+// scratchParent is the folder for Chromium's scratch folder: the temporary folder, or /tmp
+// where that one's name is too long for Chromium's socket.
+func scratchParent() string {
+	dir := os.TempDir()
+	if len(filepath.Join(dir, "veiviser-chromium-0123456789", "tmp")) <= MaxTmpDir || runtime.GOOS == "windows" {
+		return dir
+	}
+	if fi, err := os.Stat("/tmp"); err == nil && fi.IsDir() {
+		return "/tmp"
+	}
+	return dir
+}
+
+// Scratch is one folder of ours for one Chromium: its profile and every temporary folder it
+// makes (its TMPDIR: the org.chromium.Chromium.* folders of its single-instance socket, among
+// others). Remove it after Chromium has exited.
+type Scratch struct {
+	Dir     string
+	Profile string   // the user data folder
+	Env     []string // TMPDIR, TMP and TEMP in the folder, or nil where its name is too long
+}
+
+// NewScratch makes a scratch folder under the temporary folder (or /tmp, where the
+// temporary folder's name is too long for Chromium's socket).
+func NewScratch() (*Scratch, error) {
+	dir, err := os.MkdirTemp(scratchParent(), "veiviser-chromium-")
+	if err != nil {
+		return nil, err
+	}
+	s := &Scratch{Dir: dir, Profile: filepath.Join(dir, "profile")}
+	tmp := filepath.Join(dir, "tmp")
+	for _, d := range []string{s.Profile, tmp} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	if len(tmp) <= MaxTmpDir {
+		s.Env = []string{"TMPDIR=" + tmp, "TMP=" + tmp, "TEMP=" + tmp}
+	}
+	return s, nil
+}
+
+// Options are Options(exe, s.Profile, …) with Chromium's temporary folders in s.
+func (s *Scratch) Options(exe string, extra ...chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
+	return Options(exe, s.Profile, append([]chromedp.ExecAllocatorOption{chromedp.Env(s.Env...)}, extra...)...)
+}
+
+// Remove removes the folder and everything in it.
+func (s *Scratch) Remove() error { return os.RemoveAll(s.Dir) }
