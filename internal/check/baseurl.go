@@ -10,11 +10,11 @@ import (
 // placeholderHost matches the hosts of addresses that lead nowhere for a reader.
 var placeholderHost = regexp.MustCompile(`(^|\.)example(\.[a-z]+)?$|^127\.|^\[?::1\]?$|^0\.0\.0\.0$|(^|\.)(test|invalid|local|localhost)$`)
 
-// PlaceholderBaseURL reports whether baseURL is not the site's real public address: unset, not
+// placeholderBaseURL reports whether baseURL is not the site's real public address: unset, not
 // http(s), or a host such as example.*, localhost, a loopback address or a .test, .invalid or
 // .local name. It is the rule of layouts/_partials/site/real-address.html, which then prints
 // no QR code or web address on the sheets: the two must say the same.
-func PlaceholderBaseURL(baseURL string) bool {
+func placeholderBaseURL(baseURL string) bool {
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		return true
@@ -24,11 +24,11 @@ func PlaceholderBaseURL(baseURL string) bool {
 	return !real
 }
 
-// BaseURL warns when the site is built for a placeholder address (see PlaceholderBaseURL):
+// BaseURL warns when the site is built for a placeholder address (see placeholderBaseURL):
 // one finding at hugo.toml (hugoToml is its text, for the line), or at the -base-url flag when
 // fromFlag.
 func BaseURL(baseURL string, hugoToml []byte, fromFlag bool) []Finding {
-	if !PlaceholderBaseURL(baseURL) {
+	if !placeholderBaseURL(baseURL) {
 		return nil
 	}
 	what, line := "baseURL", tomlLines(string(hugoToml))["baseURL"]

@@ -135,7 +135,7 @@ func frontMatter(p render.Page, sources map[string]any, cfg Config) []Finding {
 
 var (
 	email = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
-	// Norwegian numbers as people write them: 22331160, the eight-digit PhoneFormats
+	// Norwegian numbers as people write them: 22331160, the eight-digit phoneFormats
 	// (22 33 11 60, 800 40 008), each perhaps after +47.
 	norwegian = `(\+47[ ]?)?(\d{8}|` + eightDigitFormats() + `)`
 )
@@ -146,7 +146,7 @@ func phonePatterns(cf *ContactFile) *regexp.Regexp {
 	alts := []string{norwegian}
 	if cf != nil {
 		for _, c := range cf.Contacts {
-			if d := Digits(c.Phone); d != "" {
+			if d := digits(c.Phone); d != "" {
 				alts = append(alts, strings.Join(strings.Split(d, ""), `[ .-]?`))
 			}
 		}

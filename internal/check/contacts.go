@@ -50,7 +50,7 @@ func (cf *ContactFile) Get(id string) *Contact {
 var contactFields = []string{"phone", "email", "web", "anonymous", "source", "compared", "confirmed"}
 
 // ReadContacts decodes data/contacts.yaml (src) and judges every contact in it: no field but
-// contactFields, a phone in one of PhoneFormats, an e-mail address and a web address that are
+// contactFields, a phone in one of phoneFormats, an e-mail address and a web address that are
 // one, a compared date not older than the limits, and a confirmed date (a warning when there is
 // none from the last cfg.WarnMonths months).
 func ReadContacts(src []byte, cfg Config) (*ContactFile, []Finding) {
@@ -115,7 +115,7 @@ func ReadContacts(src []byte, cfg Config) (*ContactFile, []Finding) {
 				c.Phone, _ = text()
 				if fv.Kind == yaml.ScalarNode && fv.Tag != "!!str" {
 					add(Error, fv.Line, "phone", "contact %q: phone %s is not quoted: YAML reads it as a number (write phone: %q)", c.ID, c.Phone, c.Phone)
-				} else if c.Phone != "" && !ValidPhone(c.Phone) {
+				} else if c.Phone != "" && !validPhone(c.Phone) {
 					add(Error, fv.Line, "phone", "contact %q: phone %q is not a Norwegian number in a known format (%s)", c.ID, c.Phone, phoneExamples())
 				}
 			case "email":
@@ -195,17 +195,17 @@ func yamlErrorLine(err error) int {
 // {{< phone "rosa" >}}, {{< email "iom" >}}, {{< web "udi" >}}, with the id quoted or not.
 var contactShortcode = regexp.MustCompile("\\{\\{[<%]-?\\s*(contact|phone|email|web)\\s+[\"`]?([^\"`\\s>%}]+)[\"`]?")
 
-// ContactUse is one contact shortcode in a page.
-type ContactUse struct {
+// contactUse is one contact shortcode in a page.
+type contactUse struct {
 	Shortcode, ID string
 	Line          int
 }
 
-// ContactUses lists the contact shortcodes in page p's body, in order.
-func ContactUses(p render.Page) []ContactUse {
-	var out []ContactUse
+// contactUses lists the contact shortcodes in page p's body, in order.
+func contactUses(p render.Page) []contactUse {
+	var out []contactUse
 	for _, m := range contactShortcode.FindAllStringSubmatchIndex(p.Body, -1) {
-		out = append(out, ContactUse{
+		out = append(out, contactUse{
 			Shortcode: p.Body[m[2]:m[3]],
 			ID:        p.Body[m[4]:m[5]],
 			Line:      p.BodyLine + strings.Count(p.Body[:m[0]], "\n"),
@@ -219,7 +219,7 @@ func ContactUses(p render.Page) []ContactUse {
 func Contacts(pages []render.Page, cf *ContactFile, sources map[string]any) []Finding {
 	var out []Finding
 	for _, p := range pages {
-		for _, u := range ContactUses(p) {
+		for _, u := range contactUses(p) {
 			c := cf.Get(u.ID)
 			has := map[string]bool{"contact": true}
 			if c != nil {

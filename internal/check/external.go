@@ -39,7 +39,7 @@ func External(pages []render.Page, cf *ContactFile) []PageLinks {
 			u := strings.TrimRight(p.Body[m[0]:m[1]], ".,;:!?")
 			links = append(links, ExternalLink{URL: u, Line: p.BodyLine + strings.Count(p.Body[:m[0]], "\n")})
 		}
-		for _, u := range ContactUses(p) {
+		for _, u := range contactUses(p) {
 			if w := web(u.ID); w != "" && (u.Shortcode == "contact" || u.Shortcode == "web") {
 				links = append(links, ExternalLink{URL: w, Line: u.Line, Via: u.ID})
 			}

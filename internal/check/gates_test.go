@@ -33,8 +33,8 @@ func TestPlaceholderBaseURL(t *testing.T) {
 		"https://myexample.no/":        false,
 		"https://10.0.0.1/":            false,
 	} {
-		if got := PlaceholderBaseURL(u); got != want {
-			t.Errorf("PlaceholderBaseURL(%q) = %v, want %v", u, got, want)
+		if got := placeholderBaseURL(u); got != want {
+			t.Errorf("placeholderBaseURL(%q) = %v, want %v", u, got, want)
 		}
 	}
 	toml := []byte("# site\nbaseURL = \"https://veiviser.example.no/\"\n")

@@ -36,15 +36,15 @@ func (f *I18n) Line(key string) int {
 	return 0
 }
 
-// I18nDir is the folder of the i18n files, relative to the project.
-const I18nDir = "i18n"
+// i18nDir is the folder of the i18n files, relative to the project.
+const i18nDir = "i18n"
 
 // ReadI18n reads the i18n file of each language in langs that has one (i18n/<lang>.toml), by
 // language. A file Hugo cannot read is left out: Hugo's error names it.
 func ReadI18n(dir string, langs []string) map[string]*I18n {
 	out := map[string]*I18n{}
 	for _, lang := range langs {
-		name := I18nDir + "/" + lang + ".toml"
+		name := i18nDir + "/" + lang + ".toml"
 		src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil {
 			continue
@@ -193,9 +193,9 @@ func Languages(dir string, site *render.Result, files map[string]*I18n, hugoToml
 	for _, lang := range site.Languages {
 		line := lines["languages."+lang]
 		if files[lang] == nil {
-			msg := fmt.Sprintf("language %q has no %s/%s.toml: its pages show the words of %s", lang, I18nDir, lang, site.Languages[0])
-			if _, err := os.Stat(filepath.Join(dir, I18nDir, lang+".toml")); err == nil {
-				msg = fmt.Sprintf("language %q: %s/%s.toml cannot be read as TOML", lang, I18nDir, lang)
+			msg := fmt.Sprintf("language %q has no %s/%s.toml: its pages show the words of %s", lang, i18nDir, lang, site.Languages[0])
+			if _, err := os.Stat(filepath.Join(dir, i18nDir, lang+".toml")); err == nil {
+				msg = fmt.Sprintf("language %q: %s/%s.toml cannot be read as TOML", lang, i18nDir, lang)
 			}
 			out = append(out, Finding{File: "hugo.toml", Line: line, Severity: Error, Rule: "language", Message: msg})
 		}

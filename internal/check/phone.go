@@ -13,18 +13,18 @@ import (
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
-// PhoneFormat is one way a Norwegian phone number is written in data/contacts.yaml.
-type PhoneFormat struct {
+// phoneFormat is one way a Norwegian phone number is written in data/contacts.yaml.
+type phoneFormat struct {
 	Name    string // what kind of number
 	Pattern string // a regular expression for the whole number, as written
 	Example string
 }
 
-// PhoneFormats are the ways a contact's phone may be written: the one place they are defined.
+// phoneFormats are the ways a contact's phone may be written: the one place they are defined.
 // The contact rules accept nothing else, the typed-number rule looks for the eight-digit ones
 // in page text, and layouts/_partials/contact/phone-link.html derives the tel: link (+47 before eight
 // digits).
-var PhoneFormats = []PhoneFormat{
+var phoneFormats = []phoneFormat{
 	{"emergency number", `1\d\d`, "112"},
 	{"five-digit number", `0\d{4}`, "02800"},
 	{"116 number", `116 \d{3}`, "116 111"},
@@ -32,30 +32,31 @@ var PhoneFormats = []PhoneFormat{
 	{"eight digits, 3-2-3", `[2-9]\d{2} \d{2} \d{3}`, "800 40 008"},
 }
 
-var validPhone = func() *regexp.Regexp {
+// phoneNumber matches a whole number written in one of phoneFormats.
+var phoneNumber = func() *regexp.Regexp {
 	var alts []string
-	for _, f := range PhoneFormats {
+	for _, f := range phoneFormats {
 		alts = append(alts, f.Pattern)
 	}
 	return regexp.MustCompile(`^(` + strings.Join(alts, "|") + `)$`)
 }()
 
-// ValidPhone reports whether s is a Norwegian number written in one of PhoneFormats.
-func ValidPhone(s string) bool { return validPhone.MatchString(s) }
+// validPhone reports whether s is a Norwegian number written in one of phoneFormats.
+func validPhone(s string) bool { return phoneNumber.MatchString(s) }
 
 // phoneExamples lists an example of each format, for messages.
 func phoneExamples() string {
 	var ex []string
-	for _, f := range PhoneFormats {
+	for _, f := range phoneFormats {
 		ex = append(ex, f.Example)
 	}
 	return strings.Join(ex, ", ")
 }
 
-// eightDigitFormats are the patterns of PhoneFormats for eight digits, as one alternation.
+// eightDigitFormats are the patterns of phoneFormats for eight digits, as one alternation.
 func eightDigitFormats() string {
 	var alts []string
-	for _, f := range PhoneFormats {
+	for _, f := range phoneFormats {
 		if strings.HasPrefix(f.Name, "eight") {
 			alts = append(alts, f.Pattern)
 		}
@@ -63,8 +64,8 @@ func eightDigitFormats() string {
 	return strings.Join(alts, "|")
 }
 
-// Digits is s with everything but its ASCII digits left out.
-func Digits(s string) string {
+// digits is s with everything but its ASCII digits left out.
+func digits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r >= '0' && r <= '9' {
@@ -120,7 +121,7 @@ func TelLinks(pages []render.Page, web tree.Tree, baseURL string, cf *ContactFil
 		}
 		for _, l := range telLinks(page, web[page]) {
 			number := strings.TrimSpace(l.href[len("tel:"):])
-			got, shown := Digits(number), Digits(l.text)
+			got, shown := digits(number), digits(l.text)
 			problem := ""
 			switch {
 			case got == "":
@@ -147,7 +148,7 @@ func TelLinks(pages []render.Page, web tree.Tree, baseURL string, cf *ContactFil
 			if len(ids) != 1 && shown != "" {
 				ids = nil
 				for _, c := range cf.Contacts {
-					if c.Phone != "" && Digits(c.Phone) == shown {
+					if c.Phone != "" && digits(c.Phone) == shown {
 						ids = append(ids, c.ID)
 					}
 				}

@@ -119,18 +119,18 @@ func TestReadContacts(t *testing.T) {
 }
 
 func TestPhoneFormats(t *testing.T) {
-	for _, f := range PhoneFormats {
-		if !ValidPhone(f.Example) {
+	for _, f := range phoneFormats {
+		if !validPhone(f.Example) {
 			t.Errorf("the example of %s, %q, is not valid", f.Name, f.Example)
 		}
 	}
 	for _, ok := range []string{"110", "112", "113", "02800", "116 111", "116 123", "22 33 11 60", "800 40 008", "23 10 53 20"} {
-		if !ValidPhone(ok) {
+		if !validPhone(ok) {
 			t.Errorf("%q is not valid", ok)
 		}
 	}
 	for _, bad := range []string{"", "12", "1122", "2800", "116111", "22331160", "2233 1160", "22 33 1160", "+47 22 33 11 60", "02 33 11 60", "800 40 00", "112 ", "abc"} {
-		if ValidPhone(bad) {
+		if validPhone(bad) {
 			t.Errorf("%q is valid", bad)
 		}
 	}

@@ -15,8 +15,8 @@ var pairs = [][2]string{{"nb", "en"}}
 
 var languageNames = map[string]string{"nb": "Norwegian (bokmål)", "en": "English"}
 
-// SheetType is the front matter type of the emergency sheets, one per language.
-const SheetType = "sheet"
+// sheetType is the front matter type of the emergency sheets, one per language.
+const sheetType = "sheet"
 
 // Translations checks that every Norwegian page has its English translation and the other way
 // round, that no two pages of a language share a translationKey, and that every configured
@@ -65,11 +65,11 @@ func sheets(pages []render.Page, languages []string) []Finding {
 	have := map[string]bool{}
 	var out []Finding
 	for _, p := range pages {
-		if fmt.Sprint(p.Params["type"]) == SheetType {
+		if fmt.Sprint(p.Params["type"]) == sheetType {
 			have[p.Lang] = true
-			if l := fmt.Sprint(p.Params["layout"]); l != SheetType {
+			if l := fmt.Sprint(p.Params["layout"]); l != sheetType {
 				out = append(out, Finding{File: p.File, Line: max(1, p.ParamLines["type"]), Severity: Error, Rule: "sheet",
-					Message: fmt.Sprintf("a sheet (type: %s) without layout: %s is rendered as an ordinary page, with no numbers", SheetType, SheetType)})
+					Message: fmt.Sprintf("a sheet (type: %s) without layout: %s is rendered as an ordinary page, with no numbers", sheetType, sheetType)})
 			}
 		}
 	}
@@ -79,12 +79,12 @@ func sheets(pages []render.Page, languages []string) []Finding {
 		}
 		return []Finding{{File: "hugo.toml", Severity: Error, Rule: "sheet",
 			Message: fmt.Sprintf("%d languages are configured (%s) but there is no emergency sheet: add a page with type: %s in each",
-				len(languages), strings.Join(languages, ", "), SheetType)}}
+				len(languages), strings.Join(languages, ", "), sheetType)}}
 	}
 	for _, l := range languages {
 		if !have[l] {
 			out = append(out, Finding{File: contentDir(pages, l), Severity: Error, Rule: "sheet",
-				Message: fmt.Sprintf("no emergency sheet for language %q: add a page with type: %s", l, SheetType)})
+				Message: fmt.Sprintf("no emergency sheet for language %q: add a page with type: %s", l, sheetType)})
 		}
 	}
 	return out

@@ -20,8 +20,9 @@ import (
 // in the files as they are, before Hugo runs: so that the error names the key, its file and
 // its line, and says what it should be, rather than naming the template that met the value.
 
-// ContentDir is the folder of the pages, relative to the project.
-const ContentDir = "content"
+// contentRoot is the folder of the pages, relative to the project (the languages' content
+// folders are in it).
+const contentRoot = "content"
 
 // hugoDates are the front matter keys Hugo reads as dates (its default front matter
 // configuration): a value it cannot parse fails the build.
@@ -33,7 +34,7 @@ var hugoDates = []string{"date", "lastmod", "publishdate", "expirydate", "pubdat
 // at all is left to Hugo, whose error names the file and line.
 func FrontMatterTypes(dir string) []Finding {
 	var out []Finding
-	filepath.WalkDir(filepath.Join(dir, ContentDir), func(p string, e fs.DirEntry, err error) error {
+	filepath.WalkDir(filepath.Join(dir, contentRoot), func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !pageExts[strings.ToLower(filepath.Ext(p))] {
 			return nil
 		}

@@ -10,19 +10,19 @@ import (
 	"unicode/utf8"
 )
 
-// TextDirs are the folders whose text files must be UTF-8: Hugo publishes invalid bytes in
+// textDirs are the folders whose text files must be UTF-8: Hugo publishes invalid bytes in
 // content and data as they are (a reader sees �), and fails on them in i18n.
-var TextDirs = []string{"content", "data", "i18n"}
+var textDirs = []string{"content", "data", "i18n"}
 
-// textExts are the extensions of the text files in TextDirs.
+// textExts are the extensions of the text files in textDirs.
 var textExts = map[string]bool{".md": true, ".markdown": true, ".html": true, ".htm": true, ".yaml": true, ".yml": true,
 	".toml": true, ".json": true, ".csv": true, ".txt": true, ".xml": true, ".svg": true}
 
-// UTF8 checks that every text file in the TextDirs of the project in dir is valid UTF-8,
+// UTF8 checks that every text file in the textDirs of the project in dir is valid UTF-8,
 // naming the line of the first invalid byte of each file.
 func UTF8(dir string) []Finding {
 	var out []Finding
-	for _, d := range TextDirs {
+	for _, d := range textDirs {
 		root := filepath.Join(dir, d)
 		filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() || !textExts[strings.ToLower(filepath.Ext(p))] {

@@ -69,8 +69,8 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "srcset": true, "poste
 // resourceRels are link relations whose target the browser loads by itself.
 var resourceRels = []string{"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest", "apple-touch-icon"}
 
-// IsResource reports whether attribute key of element e makes the browser load the URL.
-func IsResource(e *Element, key string) bool {
+// isResource reports whether attribute key of element e makes the browser load the URL.
+func isResource(e *Element, key string) bool {
 	switch key {
 	case "src", "srcset", "poster":
 		return true
@@ -113,7 +113,7 @@ func EachURL(e *Element, a *Attr, fn func(Ref) string) {
 	if !urlAttrs[a.Key] || (a.Key == "data" && e.Name != "object") {
 		return
 	}
-	res := IsResource(e, a.Key)
+	res := isResource(e, a.Key)
 	if a.Key != "srcset" {
 		u := strings.TrimSpace(a.Val)
 		if nu := fn(Ref{Tag: e.Name, Attr: a.Key, URL: u, Resource: res}); nu != u {

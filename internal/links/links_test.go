@@ -71,8 +71,8 @@ func TestIsResource(t *testing.T) {
 		{Element{Name: "script"}, "src", true},
 		{Element{Name: "img"}, "srcset", true},
 	} {
-		if got := IsResource(&tc.el, tc.attr); got != tc.want {
-			t.Errorf("IsResource(%s %s) = %v", tc.el.Name, tc.attr, got)
+		if got := isResource(&tc.el, tc.attr); got != tc.want {
+			t.Errorf("isResource(%s %s) = %v", tc.el.Name, tc.attr, got)
 		}
 	}
 }

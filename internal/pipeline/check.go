@@ -120,9 +120,23 @@ func configuredBaseURL(dir string) string {
 	return cfg.GetString("baseurl")
 }
 
-// checkConfig is CheckConfig with the readability limit (lixLimit in the site's params).
+// checkConfig reads the limits of the content checks from the site's params: how many months
+// after its checked date a page warns and fails (checkedWarnMonths, checkedErrorMonths), the
+// sections for people who may be victims (victimSections) and the readability limit
+// (lixLimit).
 func checkConfig(params map[string]any, now time.Time) check.Config {
-	cfg := CheckConfig(params, now)
+	months := func(key string) int {
+		switch v := params[strings.ToLower(key)].(type) {
+		case int:
+			return v
+		case int64:
+			return int(v)
+		case float64:
+			return int(v)
+		}
+		return 0
+	}
+	cfg := check.Config{Now: now, WarnMonths: months("checkedWarnMonths"), ErrorMonths: months("checkedErrorMonths")}
 	if v, ok := params[strings.ToLower("victimSections")].([]any); ok {
 		cfg.VictimSections = []string{}
 		for _, s := range v {

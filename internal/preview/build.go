@@ -171,7 +171,7 @@ func (w *projectWatcher) relevant(evs []fsEvent) []string {
 
 // loop builds the site, then rebuilds it whenever a file it is made from changes, until the
 // preview is closed.
-func (s *Server) loop(w *projectWatcher) {
+func (s *server) loop(w *projectWatcher) {
 	defer close(s.done)
 	defer w.close()
 	s.rebuild(nil)
@@ -218,7 +218,7 @@ func (s *Server) loop(w *projectWatcher) {
 // rebuild renders the whole project afresh, once, and has the rules run on that render
 // (pipeline.CheckSite): it serves the site (or the error) as soon as Hugo has rendered it,
 // then prints what the rules find.
-func (s *Server) rebuild(changed []string) {
+func (s *server) rebuild(changed []string) {
 	what := "first build"
 	if len(changed) > 0 {
 		what = changed[0] + " changed"
@@ -330,7 +330,7 @@ func (p hugoPanic) Error() string {
 // buildSafely renders the project and runs the rules on it (pipeline.CheckSite, or what tests
 // put in its place), calling rendered with the site once Hugo has rendered it. A panic, in
 // Hugo or in a rule, is a hugoPanic.
-func (s *Server) buildSafely(rendered func(*render.Result)) (rep *check.Report, err error) {
+func (s *server) buildSafely(rendered func(*render.Result)) (rep *check.Report, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			rep, err = nil, hugoPanic{v}
@@ -346,7 +346,7 @@ func (s *Server) buildSafely(rendered func(*render.Result)) (rep *check.Report, 
 }
 
 // oneLine is the first line of err, with paths relative to the project.
-func (s *Server) oneLine(err error) string {
+func (s *server) oneLine(err error) string {
 	msg := strings.TrimSpace(err.Error())
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]

@@ -54,8 +54,8 @@ func (e *PortInUseError) Error() string {
 	return fmt.Sprintf("port %d is in use; try -port %d", e.Port, e.Free)
 }
 
-// Server is a running preview.
-type Server struct {
+// server is a running preview.
+type server struct {
 	dir    string // absolute
 	url    string // http://host:port/
 	ln     net.Listener
@@ -78,7 +78,7 @@ type Server struct {
 
 // Run previews the project until ctx is done.
 func Run(ctx context.Context, opts Options) error {
-	s, err := Start(opts)
+	s, err := startServer(opts)
 	if err != nil {
 		return err
 	}
@@ -87,9 +87,9 @@ func Run(ctx context.Context, opts Options) error {
 	return s.Close()
 }
 
-// Start listens on opts.Addr, prints where the preview lives and starts the first build and the
-// watcher. Requests wait for the first build.
-func Start(opts Options) (*Server, error) {
+// startServer listens on opts.Addr, prints where the preview lives and starts the first build
+// and the watcher. Requests wait for the first build.
+func startServer(opts Options) (*server, error) {
 	s, err := newServer(opts)
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func Start(opts Options) (*Server, error) {
 	return s, nil
 }
 
-func newServer(opts Options) (*Server, error) {
+func newServer(opts Options) (*server, error) {
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func newServer(opts Options) (*Server, error) {
 	if log == nil {
 		log = io.Discard
 	}
-	s := &Server{
+	s := &server{
 		dir:   dir,
 		log:   log,
 		quit:  make(chan struct{}),
@@ -128,7 +128,7 @@ func newServer(opts Options) (*Server, error) {
 }
 
 // start serves and builds; the listener is open.
-func (s *Server) start() error {
+func (s *server) start() error {
 	w, err := newWatcher(s.dir)
 	if err != nil {
 		s.ln.Close()
@@ -143,10 +143,10 @@ func (s *Server) start() error {
 }
 
 // URL is the preview's address, e.g. http://127.0.0.1:1313/.
-func (s *Server) URL() string { return s.url }
+func (s *server) URL() string { return s.url }
 
 // Close stops serving and watching, after the build that is running, if any.
-func (s *Server) Close() error {
+func (s *server) Close() error {
 	var err error
 	s.closed.Do(func() {
 		close(s.quit)
@@ -158,14 +158,14 @@ func (s *Server) Close() error {
 	return err
 }
 
-func (s *Server) logf(format string, args ...any) {
+func (s *server) logf(format string, args ...any) {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	fmt.Fprintf(s.log, time.Now().Format("15:04:05")+" "+format+"\n", args...)
 }
 
 // lines prints lines as they are, indented, below the last logf.
-func (s *Server) lines(ls []string) {
+func (s *server) lines(ls []string) {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	for _, l := range ls {

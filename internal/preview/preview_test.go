@@ -34,7 +34,7 @@ func TestEditBreakFix(t *testing.T) {
 	before := snapshot(t, dir, "public", "dist")
 
 	var log syncBuffer
-	s, err := Start(Options{Dir: dir, Addr: "127.0.0.1:0", Log: &log})
+	s, err := startServer(Options{Dir: dir, Addr: "127.0.0.1:0", Log: &log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,10 +148,10 @@ func TestBusyPort(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "hugo.toml"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Start(Options{Dir: dir, Addr: ln.Addr().String()})
+	s, err := startServer(Options{Dir: dir, Addr: ln.Addr().String()})
 	if err == nil {
 		s.Close()
-		t.Fatal("Start on a port in use succeeded")
+		t.Fatal("startServer on a port in use succeeded")
 	}
 	var busy *PortInUseError
 	if !errors.As(err, &busy) {
@@ -230,7 +230,7 @@ func waitPage(t *testing.T, url string, code int, text string) string {
 	return ""
 }
 
-func waitStatus(t *testing.T, s *Server, ok func(status) bool) status {
+func waitStatus(t *testing.T, s *server, ok func(status) bool) status {
 	t.Helper()
 	var st status
 	for end := time.Now().Add(deadline); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {

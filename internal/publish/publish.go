@@ -74,8 +74,9 @@ type Staged struct {
 	tmp, dir string
 }
 
-// NewStaging makes an empty folder beside dir, for a build to write into and Commit. dir must
-// be a folder or not exist: a file (or link) in its place is an error, found before any work.
+// NewStaging makes an empty folder beside dir, for a build to write into and commit
+// (CommitWith). dir must be a folder or not exist: a file (or link) in its place is an error,
+// found before any work.
 func NewStaging(dir string) (*Staged, error) {
 	dir = filepath.Clean(dir)
 	if err := replaceable(dir); err != nil {
@@ -150,9 +151,6 @@ func (s *Staged) writeFiles(t tree.Tree, paths []string) error {
 		return nil
 	})
 }
-
-// Commit swaps the staged folder in and removes the previous one.
-func (s *Staged) Commit() error { return s.CommitWith("", nil, "") }
 
 // CommitWith swaps the staged folder in for its target and, as part of the same commit,
 // writes data to the file name and then removes the other files matching the glob pattern

@@ -10,13 +10,13 @@ import (
 	"strings"
 )
 
-// Sources are the parts of a project that Hugo reads files from into the site.
-var Sources = []string{"content", "static", "assets", "data", "i18n", "layouts", "archetypes", "hugo.toml"}
+// sources are the parts of a project that Hugo reads files from into the site.
+var sources = []string{"content", "static", "assets", "data", "i18n", "layouts", "archetypes", "hugo.toml"}
 
-// LinksOutside finds the symbolic links among the project dir's sources (Sources) that lead
-// outside the project, so that no file from elsewhere on the computer reaches the site. Links
-// within the project are followed (a linked folder's links are checked too). The error names
-// every such link, one a line, relative to dir; nil if there is none.
+// LinksOutside finds the symbolic links among the project dir's sources (the paths in
+// sources) that lead outside the project, so that no file from elsewhere on the computer
+// reaches the site. Links within the project are followed (a linked folder's links are checked
+// too). The error names every such link, one a line, relative to dir; nil if there is none.
 func LinksOutside(dir string) error {
 	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
@@ -60,7 +60,7 @@ func LinksOutside(dir string) error {
 			return nil
 		})
 	}
-	for _, s := range Sources {
+	for _, s := range sources {
 		p := filepath.Join(root, s)
 		fi, err := os.Lstat(p)
 		if err != nil {

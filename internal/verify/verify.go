@@ -94,11 +94,6 @@ type NotZipError struct{ Err error }
 func (e *NotZipError) Error() string { return fmt.Sprintf("not a zip file, or cut short (%v)", e.Err) }
 func (e *NotZipError) Unwrap() error { return e.Err }
 
-// Zip verifies a zip held in memory, with DefaultLimits.
-func Zip(data []byte) (*Report, error) {
-	return Reader(bytes.NewReader(data), int64(len(data)), DefaultLimits)
-}
-
 // required are the files the top-level folder must hold.
 var required = []string{"index.html", bundle.Readme, bundle.Version, bundle.Sums}
 

@@ -76,9 +76,14 @@ func rewrite(t *testing.T, data []byte, edit func(name string, b []byte) (string
 
 func same(name string, b []byte) (string, []byte, bool) { return name, b, true }
 
+// verifyZip verifies a zip held in memory, with DefaultLimits.
+func verifyZip(data []byte) (*Report, error) {
+	return Reader(bytes.NewReader(data), int64(len(data)), DefaultLimits)
+}
+
 func problems(t *testing.T, data []byte) []string {
 	t.Helper()
-	rep, err := Zip(data)
+	rep, err := verifyZip(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +107,7 @@ func want(t *testing.T, got []string, wants ...string) {
 }
 
 func TestGoodZip(t *testing.T) {
-	rep, err := Zip(good(t))
+	rep, err := verifyZip(good(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +195,7 @@ func TestStructure(t *testing.T) {
 		want(t, got, "veiviser-offline-test/../../etc/x: unsafe name")
 	})
 	t.Run("not a zip", func(t *testing.T) {
-		if _, err := Zip([]byte("hello")); err == nil || !strings.Contains(err.Error(), "not a zip file, or cut short") {
+		if _, err := verifyZip([]byte("hello")); err == nil || !strings.Contains(err.Error(), "not a zip file, or cut short") {
 			t.Fatalf("err = %v", err)
 		}
 	})
@@ -279,7 +284,7 @@ func TestUnsafeEntries(t *testing.T) {
 func TestCutShort(t *testing.T) {
 	data := good(t)
 	for _, n := range []int{len(data) - 1, len(data) - 30, len(data) / 2, 100, 0} {
-		_, err := Zip(data[:n])
+		_, err := verifyZip(data[:n])
 		if err == nil || !strings.HasPrefix(err.Error(), "not a zip file, or cut short") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("cut to %d of %d bytes: err = %v", n, len(data), err)
 		}

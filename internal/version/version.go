@@ -25,9 +25,9 @@ const Dirty = "-dirty"
 // abbrev is the number of hex digits of the commit in the name.
 const abbrev = 12
 
-// Inputs are the files and folders of a project the site is made from: any file in them that
+// inputs are the files and folders of a project the site is made from: any file in them that
 // git does not hold as committed makes the build dirty.
-var Inputs = []string{"content", "data", "i18n", "layouts", "assets", "static", "archetypes", "hugo.toml"}
+var inputs = []string{"content", "data", "i18n", "layouts", "assets", "static", "archetypes", "hugo.toml"}
 
 // program are the paths of the program that renders (when it lives in the project's
 // checkout): a change to a tracked file there makes the build dirty too.
@@ -60,8 +60,8 @@ func Of(dir string) (string, time.Time) {
 // change or file not committed among the inputs, any change to a tracked file of the program.
 // When git cannot tell, the build counts as dirty.
 func dirty(dir string) bool {
-	inputs, ok := gitOK(dir, append([]string{"status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--"}, Inputs...)...)
-	if !ok || len(inputs) > 0 {
+	changed, ok := gitOK(dir, append([]string{"status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--"}, inputs...)...)
+	if !ok || len(changed) > 0 {
 		return true
 	}
 	code, ok := gitOK(dir, append([]string{"status", "--porcelain=v1", "-z", "--untracked-files=no", "--"}, program...)...)
