@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/veiviser/veiviser/internal/budget"
-	"github.com/veiviser/veiviser/internal/pdf"
+	"github.com/veiviser/veiviser/internal/chromium"
 	"net"
 	"net/http"
 	"os"
@@ -143,7 +143,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float
 // browse serves public on 127.0.0.1, starts headless Chromium with a fresh profile and calls fn
 // with a tab and the site's address, within a few minutes.
 func browse(public string, fn func(ctx context.Context, root string) error) error {
-	exe := pdf.Chromium()
+	exe := chromium.Find()
 	if exe == "" {
 		return fmt.Errorf("skipped: no Chromium (apt-get install -y chromium)")
 	}

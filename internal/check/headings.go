@@ -194,7 +194,7 @@ func headingIDs(body string) []headingID {
 func plain(s string) string {
 	s = shortcodeCall.ReplaceAllString(s, "")
 	s = inlineLink.ReplaceAllString(s, "$1")
-	return strings.NewReplacer("*", "", "_", "", "`", "", "\\", "").Replace(s)
+	return headingMarks.Replace(s)
 }
 
 // anchorize makes an id from text as Hugo does by default (autoHeadingIDType "github").
@@ -210,3 +210,6 @@ func anchorize(s string) string {
 	}
 	return b.String()
 }
+
+// headingMarks are the Markdown marks a heading's text drops.
+var headingMarks = strings.NewReplacer("*", "", "_", "", "`", "", "\\", "")

@@ -69,6 +69,9 @@ var (
 	sentence  = regexp.MustCompile(`[.!?:]+["'»”)\]]*(\s|$)`)
 )
 
+// emphasis drops Markdown's emphasis and code marks from a unit of text.
+var emphasis = strings.NewReplacer("*", "", "_", " ", "`", "")
+
 // inline are the shortcodes that put a word or two into a sentence; others are blocks.
 var inline = map[string]bool{"fact": true, "phone": true, "email": true, "web": true}
 
@@ -119,7 +122,7 @@ func Measure(body string) Readability {
 
 	var r Readability
 	for _, u := range units {
-		u = strings.Trim(strings.TrimSpace(strings.NewReplacer("*", "", "_", " ", "`", "").Replace(u)), "-: ")
+		u = strings.Trim(strings.TrimSpace(emphasis.Replace(u)), "-: ")
 		spans := word.FindAllStringIndex(u, -1)
 		if len(spans) == 0 {
 			continue

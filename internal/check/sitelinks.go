@@ -31,43 +31,61 @@ func Links(pages []render.Page, b Built) []Finding {
 
 	// The web site first; the bundle's problems that the web's already explain are not repeated.
 	web := lc.walk(b.Web, "web", links.ForWeb(b.Web, b.BaseURL))
+	if b.Offline == nil {
+		return lc.findings(web)
+	}
 	seen := map[string]bool{}
 	for _, p := range web {
 		seen[p.key()] = true
 	}
+	probs, err := lc.bundle(b.Offline)
+	if err != nil {
+		return []Finding{{File: "public", Severity: Error, Rule: "offline", Message: err.Error()}}
+	}
 	var off []linkProblem
-	alsoOffline := func(p linkProblem) bool {
+	for _, p := range probs {
 		if !seen[p.key()] {
-			return false
+			off = append(off, p)
+			continue
 		}
 		for i := range web {
 			if web[i].key() == p.key() {
 				web[i].both = true
 			}
 		}
-		return true
 	}
-	for _, p := range lc.walk(b.Offline, "offline", links.ForBundle(b.Offline)) {
-		if !alsoOffline(p) {
-			off = append(off, p)
-		}
+	return lc.findings(append(web, off...))
+}
+
+// BundleLinks is Links for the offline bundle alone (b.Web is not read): a build, which has
+// judged the web site's links already, judges the bundle's when it has made it.
+func BundleLinks(pages []render.Page, b Built) []Finding {
+	lc := &linkCheck{ids: map[string]map[string]bool{}, pages: outputs(pages, b.BaseURL)}
+	probs, err := lc.bundle(b.Offline)
+	if err != nil {
+		return []Finding{{File: "public", Severity: Error, Rule: "offline", Message: err.Error()}}
 	}
-	if err := offline.Check(b.Offline); err != nil {
+	return lc.findings(probs)
+}
+
+// bundle finds the broken links and anchors of the offline bundle t; the error is one that
+// offline.Check could not say link by link.
+func (lc *linkCheck) bundle(t tree.Tree) ([]linkProblem, error) {
+	off := lc.walk(t, "offline", links.ForBundle(t))
+	if err := offline.Check(t); err != nil {
 		var oerr *offline.Error
 		if !errors.As(err, &oerr) {
-			return []Finding{{File: "public", Severity: Error, Rule: "offline", Message: err.Error()}}
+			return nil, err
 		}
 		for _, op := range oerr.Problems {
 			p := linkProblem{page: op.File, url: op.Link, variant: "offline", rule: "offline", reason: op.Reason}
 			if op.Target != "" {
 				p.rule, p.target = "link", normal(op.Target)
 			}
-			if !alsoOffline(p) {
-				off = append(off, p)
-			}
+			off = append(off, p)
 		}
 	}
-	return lc.findings(append(web, off...))
+	return off, nil
 }
 
 type linkCheck struct {

@@ -6,7 +6,10 @@
 package chromium
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,10 +42,19 @@ func Find() string {
 var versions sync.Map // path → string
 
 // Version returns what exe --version prints ("Chromium 140.0.7339.185 built on Debian …"),
-// trimmed; it asks each executable once per process.
+// trimmed. Asking takes a start of Chromium (a fifth of a second or more, longer than a
+// cached build's PDF step otherwise takes), so the answer is kept for each executable once
+// per process and on disk in the user's cache folder, keyed by the executable's path, size and
+// modification time and those of the program it runs, which an update of Chromium changes.
 func Version(exe string) (string, error) {
 	if v, ok := versions.Load(exe); ok {
 		return v.(string), nil
+	}
+	memo := versionFile(exe)
+	if b, err := os.ReadFile(memo); err == nil && len(bytes.TrimSpace(b)) > 0 {
+		v := string(bytes.TrimSpace(b))
+		versions.Store(exe, v)
+		return v, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -55,8 +67,38 @@ func Version(exe string) (string, error) {
 		return "", fmt.Errorf("%s --version printed nothing", exe)
 	}
 	versions.Store(exe, v)
+	if memo != "" && os.MkdirAll(filepath.Dir(memo), 0o755) == nil {
+		// Whole or not at all: another build may read it at the same time.
+		tmp := fmt.Sprintf("%s.%d.tmp", memo, os.Getpid())
+		if os.WriteFile(tmp, []byte(v+"\n"), 0o644) == nil {
+			if os.Rename(tmp, memo) != nil {
+				os.Remove(tmp)
+			}
+		}
+	}
 	return v, nil
 }
+
+// versionFile is where Version keeps exe's version on disk, or "" where there is no place.
+// Its name is a hash of the path, size and modification time of exe and, for a wrapper
+// script like Debian's /usr/bin/chromium, of the program the script starts.
+func versionFile(exe string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	for _, p := range append([]string{exe}, wrapped...) {
+		if fi, err := os.Stat(p); err == nil {
+			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", p, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return filepath.Join(dir, "veiviser", "chromium", hex.EncodeToString(h.Sum(nil))[:32]+".version")
+}
+
+// wrapped are the programs the wrapper scripts of Linux distributions start
+// (/usr/bin/chromium is a shell script on Debian).
+var wrapped = []string{"/usr/lib/chromium/chromium", "/usr/lib/chromium-browser/chromium-browser"}
 
 // Options are the allocator options of a headless Chromium run from exe with the profile
 // folder profile: no sandbox (it runs in containers), no GPU, no first-run or default-browser

@@ -109,11 +109,6 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 	return res, nil
 }
 
-// Chromium is the path of the Chromium (Debian's chromium, or $CHROMIUM) to print with, or "".
-//
-// Deprecated: use chromium.Find.
-func Chromium() string { return chromium.Find() }
-
 func cacheDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {

@@ -30,11 +30,12 @@ type step struct {
 // drive runs steps on b, each once the steps it comes after are done, side by side with those
 // that are ready at the same time (an errgroup). A step with a line reports it through log
 // when it is done: "render   5.9s  nb 17 pages, …", its name, its time and what run returned
-// (which may go on over further lines). The first error stops the run: the steps waiting do
-// not start, and those running are waited for but print nothing; drive returns that error
-// once every step has ended, so nothing prints after it returns. A panic in a step is a
-// *PanicError. After the step that freezes the web tree, every step that comes after it is
-// checked not to have changed it.
+// (which may go on over further lines); lines come in the order of steps, whichever step ends
+// first. The first error stops the run: the steps waiting do not start, and those running are
+// waited for but print nothing (nor does any step listed after the failed one, whose line
+// waits for the failed one's); drive returns that error once every step has ended, so nothing
+// prints after it returns. A panic in a step is a *PanicError. After the step that freezes the
+// web tree, every step that comes after it is checked not to have changed it.
 func drive(ctx context.Context, b *build, steps []step, log io.Writer) error {
 	done := make(map[string]chan struct{}, len(steps))
 	for _, s := range steps {
@@ -51,8 +52,26 @@ func drive(ctx context.Context, b *build, steps []step, log io.Writer) error {
 			}
 		}
 	}
+	began := time.Now()
+	// Report lines come in the order of steps: a step's line waits for those before it.
+	var (
+		mu    sync.Mutex
+		lines = make([]*string, len(steps)) // a done step's line ("" for none)
+		next  int                           // the first step whose line is not printed yet
+	)
+	report := func(i int, line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines[i] = &line
+		for next < len(steps) && lines[next] != nil {
+			if *lines[next] != "" {
+				fmt.Fprint(log, *lines[next])
+			}
+			next++
+		}
+	}
 	g, ctx := errgroup.WithContext(ctx)
-	for _, s := range steps {
+	for i, s := range steps {
 		g.Go(func() error {
 			for _, a := range s.after {
 				select {
@@ -74,13 +93,18 @@ func drive(ctx context.Context, b *build, steps []step, log io.Writer) error {
 			if ctx.Err() != nil {
 				return ctx.Err() // another step failed meanwhile: this one says nothing
 			}
+			line := ""
 			switch {
 			case s.quiet:
 			case s.plain:
-				fmt.Fprintf(log, "%s\n", text)
+				line = text + "\n"
 			default:
-				fmt.Fprintf(log, "%-8s %6s  %s\n", s.name, time.Since(start).Round(time.Millisecond), text)
+				line = fmt.Sprintf("%-8s %6s  %s\n", s.name, time.Since(start).Round(time.Millisecond), text)
 			}
+			mu.Lock()
+			b.steps = append(b.steps, StepTime{s.name, start.Sub(began), time.Since(start)})
+			mu.Unlock()
+			report(i, line)
 			close(done[s.name])
 			return nil
 		})

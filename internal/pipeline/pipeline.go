@@ -18,7 +18,6 @@ import (
 	"github.com/veiviser/veiviser/internal/budget"
 	"github.com/veiviser/veiviser/internal/check"
 	"github.com/veiviser/veiviser/internal/minifier"
-	"github.com/veiviser/veiviser/internal/offline"
 	"github.com/veiviser/veiviser/internal/publish"
 	"github.com/veiviser/veiviser/internal/qr"
 	"github.com/veiviser/veiviser/internal/render"
@@ -44,6 +43,18 @@ type Result struct {
 	Version      string
 	Budget       budget.Report  // what the web pages weigh, gzipped
 	Data         map[string]any // the project's data/ as Hugo read it
+	// Languages lists the site's language codes, the default first; Locales gives each one's
+	// locale (the lang its pages declare) and text direction, from hugo.toml.
+	Languages []string
+	Locales   map[string]render.Locale
+	// Steps says when each step ran, in the order they ended (make bench prints them).
+	Steps []StepTime
+}
+
+// StepTime is when one step of a run started, after the run began, and how long it took.
+type StepTime struct {
+	Name          string
+	Start, Length time.Duration
 }
 
 // Run builds the project: it runs the steps (steps.go) with the driver (driver.go), behind
@@ -93,17 +104,19 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Web: b.web, Offline: b.off, ZipPath: b.zipPath, ZipSHA256: b.zipSHA256, ZipSize: len(b.zip),
-		Version: b.version, Budget: b.budget, Data: b.site.Data}, nil
+		Version: b.version, Budget: b.budget, Data: b.site.Data,
+		Languages: b.site.Languages, Locales: b.site.Locales, Steps: b.steps}, nil
 }
 
-// validateStep (a step: steps.go) checks that every link of the bundle resolves to a file in it.
+// validateStep (a step: steps.go) checks every link and anchor of the bundle, as check does
+// (check.BundleLinks): each must resolve to a file in it. A broken one is named at the page
+// and line it is written on; one that breaks in the web site too is said as check says it.
 func validateStep(_ context.Context, b *build) (string, error) {
-	if err := offline.Check(b.off); err != nil {
-		// Name the page and line each broken link is written on, as check does.
-		if errs, _ := split(check.Links(b.site.Content, check.Built{Web: b.web, Offline: b.off, BaseURL: b.site.BaseURL})); len(errs) > 0 {
-			return "", &Failure{Errors: errs}
+	if errs, _ := split(check.BundleLinks(b.site.Content, check.Built{Offline: b.off, BaseURL: b.site.BaseURL})); len(errs) > 0 {
+		if all, _ := split(check.Links(b.site.Content, check.Built{Web: b.web, Offline: b.off, BaseURL: b.site.BaseURL})); len(all) > 0 {
+			errs = all
 		}
-		return "", err
+		return "", &Failure{Errors: errs}
 	}
 	return "every link resolves to a file in the bundle, the sheets' PDFs too", nil
 }
@@ -140,20 +153,4 @@ func finish(web tree.Tree, site *render.Result) (minifier.Stats, error) {
 
 func kib(n int) string {
 	return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-}
-
-// CheckConfig reads the limits of the content checks from the site's params.
-func CheckConfig(params map[string]any, now time.Time) check.Config {
-	months := func(key string) int {
-		switch v := params[strings.ToLower(key)].(type) {
-		case int:
-			return v
-		case int64:
-			return int(v)
-		case float64:
-			return int(v)
-		}
-		return 0
-	}
-	return check.Config{Now: now, WarnMonths: months("checkedWarnMonths"), ErrorMonths: months("checkedErrorMonths")}
 }

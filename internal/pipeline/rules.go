@@ -120,6 +120,9 @@ func (f *Failure) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// isError reports whether f is an error (not a warning).
+func isError(f check.Finding) bool { return f.Severity == check.Error }
+
 // split sorts findings and divides them into errors and warnings.
 func split(fs []check.Finding) (errs, warnings []check.Finding) {
 	check.Sort(fs)

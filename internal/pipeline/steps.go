@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,24 +33,26 @@ import (
 // by a step it comes after, and no two steps that may run side by side touch the same field.
 
 // steps is the build. The driver starts each step as soon as the steps it comes after are
-// done, so steps with none between them run side by side; their report lines come in this
-// order because each step with a line comes after the one before it.
+// done, so steps with none between them run side by side; their report lines come in the
+// order of this list whichever ends first (the driver holds a line until those before it are
+// printed).
 var steps = []step{
 	{name: "source", quiet: true, writes: []string{"source"}, run: sourceStep},
 	{name: "render", after: []string{"source"}, writes: []string{"site", "staged"}, run: renderStep},
 	{name: "rules", quiet: true, after: []string{"render"}, reads: []string{"site"}, writes: []string{"rules"}, run: rulesStep},
-	{name: "minify", after: []string{"render"}, reads: []string{"site"}, writes: []string{"web"}, run: minifyStep},
-	{name: "check", after: []string{"rules", "minify"}, reads: []string{"source", "site", "rules", "web"}, writes: []string{"findings"}, run: checkStep},
-	// `veiviser check` stops here: what follows only a build does.
+	{name: "minify", after: []string{"render"}, reads: []string{"site"}, writes: []string{"rendered"}, run: minifyStep},
+	{name: "check", after: []string{"rules", "minify"}, reads: []string{"source", "site", "rules", "rendered"}, writes: []string{"findings"}, run: checkStep},
+	// `veiviser check` stops here: what follows only a build does. It runs alongside check,
+	// but for write, which publishes only once check has passed.
 	{name: "version", quiet: true, writes: []string{"version"}, run: versionStep},
-	{name: "pdf", after: []string{"check", "version"}, reads: []string{"web", "version"}, writes: []string{"web"}, freezes: true, run: pdfStep},
+	{name: "pdf", after: []string{"minify", "version"}, reads: []string{"rendered", "version"}, writes: []string{"web"}, freezes: true, run: pdfStep},
 	// From here on the web tree is frozen: no step changes it (the driver checks).
 	{name: "sync", quiet: true, after: []string{"pdf"}, reads: []string{"web", "site"}, writes: []string{"staged"}, run: syncStep},
 	{name: "weigh", quiet: true, after: []string{"pdf"}, reads: []string{"web"}, writes: []string{"budget"}, run: weighStep},
 	{name: "offline", after: []string{"pdf"}, reads: []string{"web", "site"}, writes: []string{"off"}, run: offlineStep},
 	{name: "validate", after: []string{"offline"}, reads: []string{"off", "web", "site"}, run: validateStep},
 	{name: "pack", after: []string{"validate"}, reads: []string{"off", "version"}, writes: []string{"zip"}, run: packStep},
-	{name: "write", after: []string{"pack", "sync"}, reads: []string{"zip", "web", "staged"}, writes: []string{"published"}, run: writeStep},
+	{name: "write", after: []string{"pack", "sync", "check"}, reads: []string{"zip", "web", "staged"}, writes: []string{"published"}, run: writeStep},
 	{name: "report", plain: true, after: []string{"write", "weigh"}, reads: []string{"zip", "budget"}, run: reportStep},
 }
 
@@ -81,7 +84,8 @@ type build struct {
 	source    []check.Finding // source: the rules on the project's files as they are
 	site      *render.Result  // render: what Hugo rendered (read only from here on)
 	rules     siteResult      // rules: the rules on what Hugo rendered
-	web       tree.Tree       // minify; pdf adds the sheets' PDFs and freezes it
+	rendered  tree.Tree       // minify: the site as check judges it (read only from here on)
+	web       tree.Tree       // pdf: rendered with the sheets' PDFs, as published; frozen
 	findings  []check.Finding // check: every rule's findings, sorted, without repeats
 	version   string          // version: the edition's name
 	stamp     time.Time       //   and its time (the zip's and the PDFs' dates)
@@ -93,6 +97,7 @@ type build struct {
 	committed bool            // write: from then on the staged folder is not to be discarded
 
 	frozen *frozenTree // the web tree, once pdf has run
+	steps  []StepTime  // when each step ran (the driver)
 }
 
 // sourceStep runs the rules on the project's files as they are. A build stops on their errors
@@ -153,17 +158,31 @@ func minifyStep(_ context.Context, b *build) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b.web = web
+	b.rendered = web
 	return fmt.Sprintf("%d files, %s → %s; %d pages minified by Hugo", st.Files, kib(st.Before), kib(st.After), st.Skipped), nil
 }
 
-// checkStep runs the rules on the site as published (the web tree, but for the sheets' PDFs,
-// printed next, and the offline bundle made from it) and gathers every rule's findings. A
-// build stops on an error; its warnings are printed below the step's line.
+// checkStep runs the rules on the site as published (the rendered tree, which is the web
+// tree but for the sheets' PDFs, and, for check, the offline bundle made from it) and gathers
+// every rule's findings. A build stops on an error; its warnings are printed below the step's
+// line. A build judges the links of the bundle it makes in validate, with the same rule
+// (check.BundleLinks), rather than make the bundle twice.
 func checkStep(_ context.Context, b *build) (string, error) {
-	built := check.Built{Web: b.web, Offline: offline.Make(b.web, b.site.BaseURL), BaseURL: b.site.BaseURL}
-	fs := append(append(append([]check.Finding{}, b.source...), b.rules.findings...), builtRules(b.site, b.rules, built)...)
-	b.findings = withoutRepeats(fs, len(b.source))
+	judge := func(built check.Built) {
+		fs := append(append(append([]check.Finding{}, b.source...), b.rules.findings...), builtRules(b.site, b.rules, built)...)
+		b.findings = withoutRepeats(fs, len(b.source))
+	}
+	withBundle := func() check.Built {
+		return check.Built{Web: b.rendered, Offline: offline.Make(b.rendered, b.site.BaseURL), BaseURL: b.site.BaseURL}
+	}
+	if b.gate {
+		// A build that fails says what check says (a link that breaks in both says so).
+		if judge(check.Built{Web: b.rendered, BaseURL: b.site.BaseURL}); slices.ContainsFunc(b.findings, isError) {
+			judge(withBundle())
+		}
+	} else {
+		judge(withBundle())
+	}
 	errs, warnings := split(b.findings)
 	if b.gate && len(errs) > 0 {
 		return "", &Failure{Errors: errs}
@@ -186,12 +205,15 @@ func versionStep(_ context.Context, b *build) (string, error) {
 	return "", nil
 }
 
-// pdfStep prints the sheets' PDFs into the web tree: the last step that changes it.
+// pdfStep makes the web tree: the rendered tree with the sheets' PDFs printed into it. It runs
+// alongside check (which judges the rendered tree, and stops the build before it publishes).
 func pdfStep(_ context.Context, b *build) (string, error) {
-	r, err := pdf.Sheets(b.web, b.stamp)
+	web := b.rendered.Clone()
+	r, err := pdf.Sheets(web, b.stamp)
 	if err != nil {
 		return "", err
 	}
+	b.web = web
 	if r.Skipped != "" {
 		return r.Skipped, nil
 	}
