@@ -30,13 +30,14 @@ check: $(BIN) $(NPM)
 
 # Every test: the content check on the real content, then the Go tests (integration tests
 # build small sites, one runs the real binary, browser tests drive Chromium over http:// and
-# file://).
+# file://, here looking at every page in depth; go test ./... alone looks at a sample).
 test: $(NPM)
 	$(MAKE) --no-print-directory check
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
+	VEIVISER_ALL_PAGES=1 $(GO) test -count=1 -timeout 20m ./...
 
-# Build time against plain Hugo, on the real content and on a generated site of 1,000 pages.
+# Build time against plain Hugo, on the real content and on generated sites of 1,000 to
+# 10,000 pages; page weights; search speed in Chromium.
 bench: $(BIN) $(NPM)
 	$(GO) run ./cmd/veiviser-bench
 

@@ -308,12 +308,12 @@ func TestSearchWithoutJavaScript(t *testing.T) {
 			{"index.html", locales["nb"].Locale, "a-a/index.html"},
 			{"en/index.html", locales["en"].Locale, "en/a-z/index.html"},
 		} {
-			f := s.page(t, c.home).NoJS
+			f := s.deep(t, c.home).NoJS
 			if f.SearchDisplay != "none" || f.SearchSays == "" || f.SearchLinks != v.url(c.az) {
 				t.Errorf("%s %s without JavaScript: search field display %v, says %q, links %q (want %s)", v.name, c.home, f.SearchDisplay, f.SearchSays, f.SearchLinks, v.url(c.az))
 			}
 			has := map[string]bool{}
-			for _, l := range s.page(t, c.az).NoJS.Links {
+			for _, l := range s.deep(t, c.az).NoJS.Links {
 				has[l] = true
 			}
 			if len(pagesOf[c.locale]) == 0 {

@@ -4,14 +4,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/pelletier/go-toml/v2"
-	"github.com/veiviser/veiviser/internal/sitegen"
+	"github.com/veiviser/veiviser/internal/pipeline"
 )
 
 // One Chromium and one web server serve every test of the package (the top-level tests run
@@ -61,6 +59,7 @@ func stopShared() {
 	if shared.browser != nil {
 		shared.browser.Close()
 	}
+
 	if shared.srv != nil {
 		shared.srv.Close()
 	}
@@ -72,38 +71,15 @@ type siteLanguage struct {
 	Direction string // ltr or rtl
 }
 
-// siteLanguages reads the site's languages from hugo.toml ([languages.*] locale and direction),
-// so that a new language needs no change to these tests. (internal/render's Result has them as
-// Locales, but pipeline.Result does not pass it on yet.) It also returns the default language.
-func siteLanguages() (map[string]siteLanguage, string, error) {
-	b, err := os.ReadFile(filepath.Join(sitegen.Root(), "hugo.toml"))
-	if err != nil {
-		return nil, "", err
-	}
-	var cfg struct {
-		DefaultContentLanguage string
-		Languages              map[string]struct {
-			Locale, LanguageCode, Direction, LanguageDirection string
-		}
-	}
-	if err := toml.Unmarshal(b, &cfg); err != nil {
-		return nil, "", err
-	}
+// siteLanguages are the site's languages as the build read them from hugo.toml (its
+// [languages.*] locale and direction), and the default one, so that a new language needs no
+// change to these tests.
+func siteLanguages(res *pipeline.Result) (map[string]siteLanguage, string) {
 	out := map[string]siteLanguage{}
-	for code, l := range cfg.Languages {
-		sl := siteLanguage{Locale: first(l.Locale, l.LanguageCode, code), Direction: first(l.Direction, l.LanguageDirection, "ltr")}
-		out[strings.ToLower(code)] = sl
+	for code, l := range res.Locales {
+		out[strings.ToLower(code)] = siteLanguage{Locale: l.Tag, Direction: l.Direction}
 	}
-	return out, first(cfg.DefaultContentLanguage, "en"), nil
-}
-
-func first(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+	return out, res.Languages[0]
 }
 
 // languageCodes are the codes of locales, sorted.

@@ -18,6 +18,7 @@ var built struct {
 	public string // the web site
 	bundle string // the unzipped offline bundle's top folder
 	pages  []string
+	deep   map[string]bool // the pages the survey looks at in depth (deepPages)
 	data   map[string]any // data/ as Hugo read it
 	web    map[string][]byte
 	off    map[string][]byte
@@ -57,9 +58,8 @@ func TestMain(m *testing.M) {
 		}
 	}
 	sort.Strings(built.pages)
-	if locales, defaultLanguage, err = siteLanguages(); err != nil {
-		panic("reading the languages of hugo.toml: " + err.Error())
-	}
+	locales, defaultLanguage = siteLanguages(res)
+	built.deep = deepPages(os.Getenv("VEIVISER_ALL_PAGES") != "")
 	code := m.Run()
 	stopShared()
 	os.RemoveAll(dir)

@@ -3,6 +3,7 @@ package browsertest
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,14 +18,44 @@ import (
 )
 
 // The tests that look at every page (the crawls, the safety parts, WCAG, narrow screens,
-// print, no JavaScript, the sheets) share one survey per variant: each page is opened once
-// with JavaScript, and every fact those tests assert is read in that one visit, then once
-// with JavaScript off. Pages are surveyed by surveyWorkers tabs side by side.
+// print, no JavaScript, the sheets) share one survey per variant. Every page is opened once
+// with JavaScript and read for what it logs, requests and links to (the crawls) and for the
+// facts the tests assert (pageFacts; a sheet is printed on A4). The pages looked at in depth
+// (deepPages) are also checked with axe-core (in the web variant), measured at 320 px and in
+// print in that same visit, and opened once more with JavaScript off. Pages are surveyed by
+// surveyWorkers tabs side by side.
 const surveyWorkers = 3
+
+// deepPages are the pages the survey looks at in depth: every page with all set (make test sets
+// VEIVISER_ALL_PAGES=1); else, to keep go test quick, a sample with every layout, every
+// language and both directions: every page of the default language, every language's home
+// page and the English A–Z page.
+func deepPages(all bool) map[string]bool {
+	deep := map[string]bool{}
+	for _, p := range built.pages {
+		if all || languageOf(p) == defaultLanguage || path.Base(p) == "index.html" && path.Dir(p) == languageOf(p) {
+			deep[p] = true
+		}
+	}
+	deep["en/a-z/index.html"] = true
+	return deep
+}
+
+// inDepth are those of pages the survey looks at in depth.
+func inDepth(pages []string) []string {
+	var out []string
+	for _, p := range pages {
+		if built.deep[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // visit is what one page showed in the survey.
 type visit struct {
 	URL    string
+	Deep   bool   // looked at in depth: Axe, Narrow, Print and the NoJS fields are read
 	Err    error  // opening the page, or reading a fact of it
 	Events Events // while it loaded
 	Links  []string
@@ -84,14 +115,16 @@ func axeSource() (string, error) {
 	return string(b), nil
 }
 
-// surveyTabs opens a tab with JavaScript, axe-core injected into every document it opens,
-// and one with JavaScript off.
+// surveyTabs opens a tab with JavaScript, axe-core injected into every document it opens
+// unless axe is "", and one with JavaScript off.
 func surveyTabs(b *Browser, axe string) (js, nojs *Tab, err error) {
 	if js, err = b.OpenTab(); err != nil {
 		return nil, nil, err
 	}
-	if _, err = Call(js, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
-		return nil, nil, err
+	if axe != "" {
+		if _, err = Call(js, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
+			return nil, nil, err
+		}
 	}
 	if nojs, err = b.OpenTab(); err != nil {
 		return nil, nil, err
@@ -104,11 +137,17 @@ func surveyTabs(b *Browser, axe string) (js, nojs *Tab, err error) {
 
 func runSurvey(b *Browser, v variant) *survey {
 	s := &survey{v: v, visits: map[string]*visit{}}
-	axe, err := axeSource()
-	if err != nil {
-		s.err = err
-		return s
+	// axe-core judges the web variant's pages only: the bundle's are the same pages with their
+	// links rewritten (offline.Make), and axe-core is the survey's slowest part.
+	axe := ""
+	if v.name == "web" {
+		var err error
+		if axe, err = axeSource(); err != nil {
+			s.err = err
+			return s
+		}
 	}
+	began := time.Now()
 	var tabs []*Tab
 	for range surveyWorkers {
 		js, nojs, err := surveyTabs(b, axe)
@@ -123,8 +162,9 @@ func runSurvey(b *Browser, v variant) *survey {
 	for i := range surveyWorkers {
 		js, nojs := tabs[2*i], tabs[2*i+1]
 		wg.Go(func() {
-			for u := range jobs {
-				vi := s.look(js, nojs, u)
+			for p := range jobs {
+				u := v.url(p)
+				vi := s.look(js, nojs, u, built.deep[p])
 				s.mu.Lock()
 				s.visits[u] = vi
 				s.mu.Unlock()
@@ -132,10 +172,13 @@ func runSurvey(b *Browser, v variant) *survey {
 		})
 	}
 	for _, p := range built.pages {
-		jobs <- v.url(p)
+		jobs <- p
 	}
 	close(jobs)
 	wg.Wait()
+	if os.Getenv("VEIVISER_SURVEY_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "survey of the %s pages: %s\n", v.name, time.Since(began).Round(time.Millisecond))
+	}
 	// The first two tabs stay open for pages outside the tree that a crawl reaches.
 	s.extra, s.extraN = tabs[0], tabs[1]
 	for _, tab := range tabs[2:] {
@@ -151,7 +194,7 @@ func (s *survey) get(u string) *visit {
 	if vi, ok := s.visits[u]; ok {
 		return vi
 	}
-	vi := s.look(s.extra, s.extraN, u)
+	vi := s.look(s.extra, s.extraN, u, false)
 	s.visits[u] = vi
 	return vi
 }
@@ -166,11 +209,23 @@ func (s *survey) page(t *testing.T, p string) *visit {
 	return vi
 }
 
-// look opens u in js, reads every fact of it, then opens it in nojs.
-func (s *survey) look(js, nojs *Tab, u string) *visit {
-	vi := &visit{URL: u}
+// deep returns the visit of built page p, failing the test unless the survey looked at it in
+// depth.
+func (s *survey) deep(t *testing.T, p string) *visit {
+	t.Helper()
+	vi := s.page(t, p)
+	if !vi.Deep {
+		t.Fatalf("%s %s: not one of the pages the survey looks at in depth (deepPages)", s.v.name, p)
+	}
+	return vi
+}
+
+// look opens u in js and reads its facts; in depth, it reads the rest too, then opens it in
+// nojs.
+func (s *survey) look(js, nojs *Tab, u string, deep bool) *visit {
+	vi := &visit{URL: u, Deep: deep}
 	start := time.Now()
-	if vi.Err = s.lookJS(js, vi); vi.Err != nil {
+	if vi.Err = s.lookJS(js, vi); vi.Err != nil || !deep {
 		return vi
 	}
 	mid := time.Now()
@@ -230,12 +285,17 @@ func (s *survey) lookJS(tab *Tab, vi *visit) (err error) {
 		}
 	}
 	step("facts")
-	if vi.Axe, err = Eval[axeResult](tab,
-		`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})`,
-		chromedp.EvalAwaitPromise); err != nil {
-		return fmt.Errorf("running axe-core: %v", err)
+	if !vi.Deep {
+		return nil
 	}
-	step("axe")
+	if s.v.name == "web" {
+		if vi.Axe, err = Eval[axeResult](tab,
+			`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})`,
+			chromedp.EvalAwaitPromise); err != nil {
+			return fmt.Errorf("running axe-core: %v", err)
+		}
+		step("axe")
+	}
 	// At 320 CSS pixels wide (a small phone, or 1280 px at 400 % zoom).
 	if err := tab.Do(chromedp.EmulateViewport(320, 640)); err != nil {
 		return err

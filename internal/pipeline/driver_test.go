@@ -195,3 +195,30 @@ func TestDrivePanic(t *testing.T) {
 		t.Fatalf("drive = %v, want a *PanicError of render", err)
 	}
 }
+
+// Report lines come in the order of the list whichever step ends first: here b ends (and c,
+// which comes after it, runs) before a, which is listed first.
+func TestDriveReportsInTheOrderOfTheList(t *testing.T) {
+	var log bytes.Buffer
+	bDone := make(chan struct{})
+	b := &build{}
+	err := drive(context.Background(), b, []step{
+		{name: "a", run: func(context.Context, *build) (string, error) { <-bDone; return "first in the list", nil }},
+		{name: "b", run: func(context.Context, *build) (string, error) { return "ends first", nil }},
+		{name: "c", quiet: true, after: []string{"b"}, run: func(context.Context, *build) (string, error) { close(bDone); return "", nil }},
+	}, logTo(&log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "a ") || !strings.HasPrefix(lines[1], "b ") {
+		t.Errorf("the report, want a's line then b's:\n%s", log.String())
+	}
+	var ended []string
+	for _, st := range b.steps {
+		ended = append(ended, st.Name)
+	}
+	if strings.Join(ended, " ") != "b c a" {
+		t.Errorf("the steps ended in the order %v, want b c a (Result.Steps)", ended)
+	}
+}

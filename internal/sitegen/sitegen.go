@@ -94,8 +94,9 @@ func Generate(from, dir string, pages int) error {
 		"en": {"is-this-me", "worried-about-someone", "professionals"},
 	}
 	for _, lang := range []string{"nb", "en"} {
-		for _, s := range sections[lang][1:] {
-			idx := fmt.Sprintf("---\ntitle: %s\ntranslationKey: %s\nchecked: 2026-11-01\nsources: [ungno]\n---\n", s, s)
+		for j, s := range sections[lang][1:] {
+			// A section and its translation share one key: the English name.
+			idx := fmt.Sprintf("---\ntitle: %s\ntranslationKey: %s\nchecked: 2026-11-01\nsources: [ungno]\n---\n", s, sections["en"][j+1])
 			if err := writeFile(dir, "content/"+lang+"/"+s+"/_index.md", idx); err != nil {
 				return err
 			}
