@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"runtime"
 	"strings"
 	"unicode"
 
 	"github.com/veiviser/veiviser/internal/render"
+	"golang.org/x/sync/errgroup"
 )
 
 // Readability is the LIX of one page: words per sentence plus the percentage of long words
@@ -29,14 +31,21 @@ var noWordSpaces = map[string]bool{"th": true, "zh": true, "ja": true, "lo": tru
 // in cfg.VictimSections get the limit, and a warning when they are above it.
 func LIX(pages []render.Page, cfg Config) ([]Readability, []Finding) {
 	cfg = cfg.withDefaults()
+	// Measured side by side (each page on its own), judged in the pages' order.
+	measured := make([]Readability, len(pages))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range pages {
+		if !noWordSpaces[p.Lang] {
+			g.Go(func() error { measured[i] = Measure(p.Body); return nil })
+		}
+	}
+	g.Wait()
 	var all []Readability
 	var out []Finding
-	for _, p := range pages {
-		if noWordSpaces[p.Lang] {
-			continue
-		}
-		r := Measure(p.Body)
-		if r.Words == 0 {
+	for i, p := range pages {
+		r := measured[i]
+		if noWordSpaces[p.Lang] || r.Words == 0 {
 			continue
 		}
 		r.File, r.Lang = p.File, p.Lang

@@ -99,6 +99,10 @@ func Run(opts Options) (*Result, error) {
 	if err := drive(context.Background(), b, steps, logTo(opts.Log)); err != nil {
 		var re renderError
 		if errors.As(err, &re) {
+			// The source rules ran alongside (drive waited for them): their errors say more.
+			if errs, _ := split(b.source); len(errs) > 0 {
+				return nil, &Failure{Errors: errs}
+			}
 			return nil, renderFailure(opts.Dir, re.err)
 		}
 		return nil, err

@@ -38,10 +38,10 @@ import (
 // printed).
 var steps = []step{
 	{name: "source", quiet: true, writes: []string{"source"}, run: sourceStep},
-	{name: "render", after: []string{"source"}, writes: []string{"site", "staged"}, run: renderStep},
+	{name: "render", writes: []string{"site", "staged"}, run: renderStep},
 	{name: "rules", quiet: true, after: []string{"render"}, reads: []string{"site"}, writes: []string{"rules"}, run: rulesStep},
 	{name: "minify", after: []string{"render"}, reads: []string{"site"}, writes: []string{"rendered"}, run: minifyStep},
-	{name: "check", after: []string{"rules", "minify"}, reads: []string{"source", "site", "rules", "rendered"}, writes: []string{"findings"}, run: checkStep},
+	{name: "check", after: []string{"source", "rules", "minify"}, reads: []string{"source", "site", "rules", "rendered"}, writes: []string{"findings"}, run: checkStep},
 	// `veiviser check` stops here: what follows only a build does. It runs alongside check,
 	// but for write, which publishes only once check has passed.
 	{name: "version", quiet: true, writes: []string{"version"}, run: versionStep},
@@ -100,8 +100,9 @@ type build struct {
 	steps  []StepTime  // when each step ran (the driver)
 }
 
-// sourceStep runs the rules on the project's files as they are. A build stops on their errors
-// before Hugo reads the files: Hugo would publish what they refuse (or fail with less to say).
+// sourceStep runs the rules on the project's files as they are, alongside render. A build stops
+// on their errors (Hugo would publish what they refuse), and says them rather than Hugo's error
+// where Hugo fails too (it has less to say): see Run.
 func sourceStep(_ context.Context, b *build) (string, error) {
 	b.source = sourceRules(b.dir)
 	if errs, _ := split(b.source); b.gate && len(errs) > 0 {
