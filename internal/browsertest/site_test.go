@@ -19,7 +19,7 @@ var built struct {
 	bundle string // the unzipped offline bundle's top folder
 	pages  []string
 	deep   map[string]bool // the pages the survey looks at in depth (deepPages)
-	data   map[string]any // data/ as Hugo read it
+	data   map[string]any  // data/ as Hugo read it
 	web    map[string][]byte
 	off    map[string][]byte
 }
