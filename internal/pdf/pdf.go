@@ -37,8 +37,9 @@ type Result struct {
 
 // Sheets finds the pages of web tree t that ask for a PDF, prints them (or takes them from
 // the cache), adds the PDFs to t and turns on the links to them. stamp is the time written
-// into the PDFs.
-func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
+// into the PDFs. When ctx ends (another step of the build failed) it stops before the next
+// sheet and returns ctx's error.
+func Sheets(ctx context.Context, t tree.Tree, stamp time.Time) (Result, error) {
 	var res Result
 	wanted := map[string]string{} // page → PDF name
 	for _, p := range t.Paths() {
@@ -78,7 +79,7 @@ func Sheets(t tree.Tree, stamp time.Time) (Result, error) {
 			res.Skipped = "no Chromium found (apt-get install chromium); the sheets' PDFs were skipped"
 			return res, nil
 		}
-		printed, err := print(t, missing, exe)
+		printed, err := print(ctx, t, missing, exe)
 		if err != nil {
 			return res, err
 		}
@@ -144,7 +145,10 @@ func key(t tree.Tree, p, browser string) string {
 }
 
 // print serves t on a loopback port and prints each page with Chromium, on A4.
-func print(t tree.Tree, pages []string, exe string) (map[string][]byte, error) {
+func print(stop context.Context, t tree.Tree, pages []string, exe string) (map[string][]byte, error) {
+	if err := stop.Err(); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -183,6 +187,9 @@ func print(t tree.Tree, pages []string, exe string) (map[string][]byte, error) {
 
 	out := map[string][]byte{}
 	for _, p := range pages {
+		if err := stop.Err(); err != nil {
+			return nil, err
+		}
 		url := "http://" + ln.Addr().String() + "/" + strings.TrimSuffix(p, "index.html")
 		if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
 			return nil, fmt.Errorf("pdf of %s: %w", p, err)

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ func TestWithoutChromiumTheLinkStaysHiddenAndTheBuildGoesOn(t *testing.T) {
 	t.Setenv("CHROMIUM", "")
 	page := `<p>ark</p><a class=sheet-pdf data-pdf=veiviser-pl.pdf hidden>PDF</a>`
 	tr := tree.Tree{"pl/sheet/index.html": []byte(page)}
-	res, err := Sheets(tr, time.Unix(0, 0))
+	res, err := Sheets(context.Background(), tr, time.Unix(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestPrintingLeavesNothingInTheTempFolder(t *testing.T) {
 			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // an empty cache: the page is printed
 			t.Setenv("TMPDIR", tmp)
 			tr := tree.Tree{"pl/sheet/index.html": []byte(`<!doctype html><title>x</title><p>ark</p><a data-pdf=veiviser-pl.pdf hidden>PDF</a>`)}
-			res, err := Sheets(tr, time.Unix(0, 0))
+			res, err := Sheets(context.Background(), tr, time.Unix(0, 0))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +122,7 @@ func TestCacheWriteFailureIsReported(t *testing.T) {
 	}
 	t.Setenv("XDG_CACHE_HOME", notADir) // the cache folder would be inside a file
 	tr := tree.Tree{"pl/sheet/index.html": []byte(`<!doctype html><title>x</title><p>ark</p><a data-pdf=veiviser-pl.pdf hidden>PDF</a>`)}
-	res, err := Sheets(tr, time.Unix(0, 0))
+	res, err := Sheets(context.Background(), tr, time.Unix(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,5 +131,24 @@ func TestCacheWriteFailureIsReported(t *testing.T) {
 	}
 	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "cache") {
 		t.Errorf("warnings %q, want one about the cache", res.Warnings)
+	}
+}
+
+// A build that fails elsewhere cancels the context: Sheets prints nothing more and says so.
+func TestSheetsStopWhenTheBuildStops(t *testing.T) {
+	if chromium.Find() == "" {
+		t.Skip("no Chromium")
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // nothing in the cache: every sheet would be printed
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	page := `<!doctype html><html lang=pl><title>ark</title><p>ark</p><a class=sheet-pdf data-pdf=veiviser-pl.pdf hidden>PDF</a>`
+	tr := tree.Tree{"pl/sheet/index.html": []byte(page)}
+	res, err := Sheets(ctx, tr, time.Unix(0, 0))
+	if err != context.Canceled {
+		t.Fatalf("Sheets = %+v, %v; want context.Canceled", res, err)
+	}
+	if _, ok := tr["pl/sheet/veiviser-pl.pdf"]; ok || res.Printed != 0 {
+		t.Errorf("a sheet was printed after the build stopped")
 	}
 }

@@ -208,9 +208,9 @@ func versionStep(_ context.Context, b *build) (string, error) {
 
 // pdfStep makes the web tree: the rendered tree with the sheets' PDFs printed into it. It runs
 // alongside check (which judges the rendered tree, and stops the build before it publishes).
-func pdfStep(_ context.Context, b *build) (string, error) {
+func pdfStep(ctx context.Context, b *build) (string, error) {
 	web := b.rendered.Clone()
-	r, err := pdf.Sheets(web, b.stamp)
+	r, err := pdf.Sheets(ctx, web, b.stamp)
 	if err != nil {
 		return "", err
 	}
