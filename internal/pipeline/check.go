@@ -76,7 +76,7 @@ func CheckSite(opts CheckOptions) (*render.Result, *check.Report, error) {
 		run = append(run, step{name: "rendered", quiet: true, after: []string{"render"}, reads: []string{"site"},
 			run: func(context.Context, *build) (string, error) { opts.Rendered(b.site); return "", nil }})
 	}
-	err := drive(context.Background(), b, run, logTo(nil))
+	err := drive(context.Background(), b, run, nil)
 	var re renderError
 	if errors.As(err, &re) {
 		return nil, b.renderReport(re.err), err

@@ -30,13 +30,17 @@ type step struct {
 // drive runs steps on b, each once the steps it comes after are done, side by side with those
 // that are ready at the same time (an errgroup). A step with a line reports it through log
 // when it is done: "render   5.9s  nb 17 pages, …", its name, its time and what run returned
-// (which may go on over further lines); lines come in the order of steps, whichever step ends
-// first. The first error stops the run: the steps waiting do not start, and those running are
-// waited for but print nothing (nor does any step listed after the failed one, whose line
-// waits for the failed one's); drive returns that error once every step has ended, so nothing
-// prints after it returns. A panic in a step is a *PanicError. After the step that freezes the
-// web tree, every step that comes after it is checked not to have changed it.
+// (which may go on over further lines). Only the driver writes to log (nil for none), a whole
+// line at a time, in the order of steps, whichever step ends first. The first error stops the
+// run: the steps waiting do not start, and those running are waited for but print nothing (nor
+// does any step listed after the failed one, whose line waits for the failed one's); drive
+// returns that error once every step has ended, so nothing prints after it returns. A panic in
+// a step is a *PanicError. After the step that freezes the web tree, every step that comes
+// after it is checked not to have changed it.
 func drive(ctx context.Context, b *build, steps []step, log io.Writer) error {
+	if log == nil {
+		log = io.Discard
+	}
 	done := make(map[string]chan struct{}, len(steps))
 	for _, s := range steps {
 		done[s.name] = make(chan struct{})
@@ -165,25 +169,4 @@ func fingerprint(t tree.Tree) uint64 {
 		sum += h.Sum64()
 	}
 	return sum
-}
-
-// logTo is the one report of a run: a writer the steps running side by side share, whole
-// lines at a time.
-func logTo(w io.Writer) io.Writer {
-	if w == nil {
-		w = io.Discard
-	}
-	return &lockedWriter{w: w}
-}
-
-// lockedWriter lets steps running side by side write whole lines to one report.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

@@ -128,7 +128,7 @@ func TestDriveStopsAtTheFirstError(t *testing.T) {
 			laterRan.Store(true)
 			return "later", nil
 		}},
-	}, logTo(&log))
+	}, &log)
 	if !errors.Is(err, boom) {
 		t.Fatalf("drive = %v, want the failing step's error", err)
 	}
@@ -166,7 +166,7 @@ func TestFrozenWebTree(t *testing.T) {
 				sneak(b)
 				return "", nil
 			}},
-		}, logTo(nil))
+		}, nil)
 	}
 	if err := run(func(*build) {}); err != nil {
 		t.Fatalf("reading the frozen tree: %v", err)
@@ -189,7 +189,7 @@ func TestDrivePanic(t *testing.T) {
 	err := drive(context.Background(), &build{}, []step{
 		{name: "render", run: func(context.Context, *build) (string, error) { panic("interface conversion") }},
 		{name: "next", after: []string{"render"}, run: func(context.Context, *build) (string, error) { return "", nil }},
-	}, logTo(nil))
+	}, nil)
 	var pe *PanicError
 	if !errors.As(err, &pe) || pe.Step != "render" || pe.Value != "interface conversion" {
 		t.Fatalf("drive = %v, want a *PanicError of render", err)
@@ -206,7 +206,7 @@ func TestDriveReportsInTheOrderOfTheList(t *testing.T) {
 		{name: "a", run: func(context.Context, *build) (string, error) { <-bDone; return "first in the list", nil }},
 		{name: "b", run: func(context.Context, *build) (string, error) { return "ends first", nil }},
 		{name: "c", quiet: true, after: []string{"b"}, run: func(context.Context, *build) (string, error) { close(bDone); return "", nil }},
-	}, logTo(&log))
+	}, &log)
 	if err != nil {
 		t.Fatal(err)
 	}

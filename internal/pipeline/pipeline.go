@@ -96,7 +96,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	if err := drive(context.Background(), b, steps, logTo(opts.Log)); err != nil {
+	if err := drive(context.Background(), b, steps, opts.Log); err != nil {
 		var re renderError
 		if errors.As(err, &re) {
 			// The source rules ran alongside (drive waited for them): their errors say more.
