@@ -145,7 +145,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float
 func browse(public string, fn func(ctx context.Context, root string) error) error {
 	exe := chromium.Find()
 	if exe == "" {
-		return fmt.Errorf("skipped: no Chromium (apt-get install -y chromium)")
+		return fmt.Errorf("skipped: no Chromium (apt-get install -y chromium-headless-shell)")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -22,6 +22,11 @@ import (
 // binary (it skips its build lock, for one), so these scripts run the program users run.
 var binDir string
 
+// cacheDir is the user cache folder (XDG_CACHE_HOME) of every script, shared for the whole
+// run: the scripts build the same sheets, which Chromium then prints once, not in every build
+// (internal/pdf tests the cache itself).
+var cacheDir string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "veiviser-bin-")
 	if err != nil {
@@ -33,6 +38,7 @@ func TestMain(m *testing.M) {
 		panic("building veiviser: " + err.Error())
 	}
 	binDir = dir
+	cacheDir = filepath.Join(dir, "cache")
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -48,6 +54,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 			env.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+			env.Setenv("XDG_CACHE_HOME", cacheDir)
 			if err := sitegen.CopyProject(sitegen.Root(), env.WorkDir); err != nil {
 				return err
 			}

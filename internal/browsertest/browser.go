@@ -28,9 +28,9 @@ func Executable(t testing.TB) string {
 		return p
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium found: install it with apt-get install -y chromium")
+		t.Fatal("no Chromium found: install it with apt-get install -y chromium-headless-shell")
 	}
-	t.Skip("no Chromium found (apt-get install -y chromium); browser tests skipped")
+	t.Skip("no Chromium found (apt-get install -y chromium-headless-shell); browser tests skipped")
 	return ""
 }
 

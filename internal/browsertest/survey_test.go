@@ -3,7 +3,6 @@ package browsertest
 import (
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,23 +20,35 @@ import (
 // print, no JavaScript, the sheets) share one survey per variant. Every page is opened once
 // with JavaScript and read for what it logs, requests and links to (the crawls) and for the
 // facts the tests assert (pageFacts; a sheet is printed on A4). The pages looked at in depth
-// (deepPages) are also checked with axe-core (in the web variant), measured at 320 px and in
-// print in that same visit, and opened once more with JavaScript off. Pages are surveyed by
-// surveyWorkers tabs side by side.
+// (deepPages) are also checked with axe-core (in the web variant; opened in a tab of their own,
+// the only one that loads axe-core into every page), measured at 320 px and in print in that
+// same visit, and opened once more with JavaScript off. Pages are surveyed by surveyWorkers
+// sets of tabs side by side.
 const surveyWorkers = 3
 
 // deepPages are the pages the survey looks at in depth: every page with all set (make test sets
-// VEIVISER_ALL_PAGES=1); else, to keep go test quick, a sample with every layout, every
-// language and both directions: every page of the default language, every language's home
-// page and the English A–Z page.
+// VEIVISER_ALL_PAGES=1); else, to keep go test quick, a sample with every layout and both
+// directions: of the default language every page at the top (the home page, the sections, the
+// pages of their own: about, languages, A–Z, the sheet, 404) and the first page of each
+// section; the home page of each language written in the other direction; and the English home
+// and A–Z pages.
 func deepPages(all bool) map[string]bool {
-	deep := map[string]bool{}
-	for _, p := range built.pages {
-		if all || languageOf(p) == defaultLanguage || path.Base(p) == "index.html" && path.Dir(p) == languageOf(p) {
-			deep[p] = true
+	deep := map[string]bool{"en/index.html": true, "en/a-z/index.html": true}
+	seen := map[string]bool{}       // the sections whose first page is in
+	for _, p := range built.pages { // sorted: a section's first page comes first
+		lang := languageOf(p)
+		section, _, _ := strings.Cut(p, "/")
+		switch depth := strings.Count(p, "/"); {
+		case all:
+		case lang == defaultLanguage && depth <= 1: // index.html, om/index.html, 404.html
+		case lang == defaultLanguage && depth == 2 && !seen[section]:
+			seen[section] = true
+		case p == lang+"/index.html" && locales[lang].Direction != locales[defaultLanguage].Direction:
+		default:
+			continue
 		}
+		deep[p] = true
 	}
-	deep["en/a-z/index.html"] = true
 	return deep
 }
 
@@ -115,24 +126,40 @@ func axeSource() (string, error) {
 	return string(b), nil
 }
 
-// surveyTabs opens a tab with JavaScript, axe-core injected into every document it opens
-// unless axe is "", and one with JavaScript off.
-func surveyTabs(b *Browser, axe string) (js, nojs *Tab, err error) {
-	if js, err = b.OpenTab(); err != nil {
-		return nil, nil, err
+// surveyTabs are one worker's tabs: one with JavaScript, one for the pages looked at in depth
+// with axe-core injected into every document it opens (the js tab itself unless axe is ""), and
+// one with JavaScript off.
+type surveyTabs struct{ js, deep, nojs *Tab }
+
+func openSurveyTabs(b *Browser, axe string) (tabs surveyTabs, err error) {
+	if tabs.js, err = b.OpenTab(); err != nil {
+		return tabs, err
 	}
+	tabs.deep = tabs.js
 	if axe != "" {
-		if _, err = Call(js, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
-			return nil, nil, err
+		if tabs.deep, err = b.OpenTab(); err != nil {
+			return tabs, err
+		}
+		if _, err = Call(tabs.deep, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
+			return tabs, err
 		}
 	}
-	if nojs, err = b.OpenTab(); err != nil {
-		return nil, nil, err
+	if tabs.nojs, err = b.OpenTab(); err != nil {
+		return tabs, err
 	}
-	if _, err = Call(nojs, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-		return nil, nil, err
+	if _, err = Call(tabs.nojs, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		return tabs, err
 	}
-	return js, nojs, nil
+	return tabs, nil
+}
+
+// close closes the tabs.
+func (tabs surveyTabs) close() {
+	for _, tab := range []*Tab{tabs.js, tabs.deep, tabs.nojs} {
+		if tab != nil {
+			tab.Close()
+		}
+	}
 }
 
 func runSurvey(b *Browser, v variant) *survey {
@@ -148,23 +175,27 @@ func runSurvey(b *Browser, v variant) *survey {
 		}
 	}
 	began := time.Now()
-	var tabs []*Tab
+	var workers []surveyTabs
 	for range surveyWorkers {
-		js, nojs, err := surveyTabs(b, axe)
+		tabs, err := openSurveyTabs(b, axe)
 		if err != nil {
+			tabs.close()
 			s.err = err
 			return s
 		}
-		tabs = append(tabs, js, nojs)
+		workers = append(workers, tabs)
 	}
 	jobs := make(chan string)
 	var wg sync.WaitGroup
-	for i := range surveyWorkers {
-		js, nojs := tabs[2*i], tabs[2*i+1]
+	for _, tabs := range workers {
 		wg.Go(func() {
 			for p := range jobs {
 				u := v.url(p)
-				vi := s.look(js, nojs, u, built.deep[p])
+				js := tabs.js
+				if built.deep[p] {
+					js = tabs.deep
+				}
+				vi := s.look(js, tabs.nojs, u, built.deep[p])
 				s.mu.Lock()
 				s.visits[u] = vi
 				s.mu.Unlock()
@@ -179,10 +210,10 @@ func runSurvey(b *Browser, v variant) *survey {
 	if os.Getenv("VEIVISER_SURVEY_TRACE") != "" {
 		fmt.Fprintf(os.Stderr, "survey of the %s pages: %s\n", v.name, time.Since(began).Round(time.Millisecond))
 	}
-	// The first two tabs stay open for pages outside the tree that a crawl reaches.
-	s.extra, s.extraN = tabs[0], tabs[1]
-	for _, tab := range tabs[2:] {
-		tab.Close()
+	// The first worker's tabs stay open for pages outside the tree that a crawl reaches.
+	s.extra, s.extraN = workers[0].js, workers[0].nojs
+	for _, tabs := range workers[1:] {
+		tabs.close()
 	}
 	return s
 }

@@ -76,7 +76,7 @@ func Sheets(ctx context.Context, t tree.Tree, stamp time.Time) (Result, error) {
 	}
 	if len(missing) > 0 {
 		if exe == "" {
-			res.Skipped = "no Chromium found (apt-get install chromium); the sheets' PDFs were skipped"
+			res.Skipped = "no Chromium found (apt-get install chromium-headless-shell); the sheets' PDFs were skipped"
 			return res, nil
 		}
 		printed, err := print(ctx, t, missing, exe)
