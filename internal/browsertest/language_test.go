@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -132,6 +133,41 @@ func TestSafetyPageInEveryLanguage(t *testing.T) {
 					t.Errorf("the page does not explain the exit button %q by its name", exit)
 				}
 			})
+		}
+	}
+}
+
+// TestLanguageRowOnEveryPage: every page's header lists every language of the site, each once,
+// marks the page's own as current, and links each to a page in that language (the page's
+// translation, or that language's home page), in both variants.
+func TestLanguageRowOnEveryPage(t *testing.T) {
+	t.Parallel()
+	want := strings.Join(languageCodes(), " ")
+	for _, v := range variants(t) {
+		s := surveyOf(t, v)
+		for _, p := range readerPages() {
+			var got, current []string
+			for _, l := range s.page(t, p).Facts.LanguageRow {
+				lang, href, cur := l[0], l[1], l[2]
+				got = append(got, lang)
+				if cur != "" {
+					current = append(current, lang)
+				}
+				target := strings.TrimPrefix(href, v.root)
+				if target == href || strings.HasSuffix(target, "/") || target == "" {
+					target += "index.html"
+				}
+				if languageOf(target) != lang || !slices.Contains(built.pages, target) {
+					t.Errorf("%s %s: the language row links %s to %s", v.name, p, lang, href)
+				}
+			}
+			sort.Strings(got)
+			if strings.Join(got, " ") != want {
+				t.Errorf("%s %s: the language row lists %v, want %s", v.name, p, got, want)
+			}
+			if len(current) != 1 || current[0] != languageOf(p) {
+				t.Errorf("%s %s: the language row marks %v as current, want %s", v.name, p, current, languageOf(p))
+			}
 		}
 	}
 }

@@ -109,6 +109,7 @@ type pageFacts struct {
 	SheetURL      string     // the address under the QR code
 	PDFLink       [2]string  // the link to its PDF and whether it is shown
 	LanguageLinks [][]string // hreflang, lang and address of each link of a .language-list
+	LanguageRow   [][]string // hreflang, address and aria-current of each link of the header's language row
 }
 
 const factsJS = `(() => {
@@ -135,6 +136,7 @@ const factsJS = `(() => {
     SheetURL: (document.querySelector('.sheet .sheet-url') || {}).textContent || '',
     PDFLink: (() => { const a = document.querySelector('a.sheet-pdf'); return a ? [a.href, a.hidden ? 'hidden' : 'shown'] : ['', ''] })(),
     LanguageLinks: Array.from(document.querySelectorAll('.language-list a'), a => [a.getAttribute('hreflang'), a.lang, a.href]),
+    LanguageRow: Array.from(document.querySelectorAll('header .lang-switch a'), a => [a.getAttribute('hreflang'), a.href, a.getAttribute('aria-current') || '']),
   };
 })()`
 
@@ -208,7 +210,10 @@ func TestNoWCAGViolations(t *testing.T) {
 }
 
 // TestNarrowScreens: at 320 CSS pixels wide (a small phone, or 1280 px at 400 % zoom) no page
-// scrolls sideways.
+// scrolls sideways, and the quick-exit bar is at most maxBar high (without the Shift hint, which
+// shows on a line of its own only where a keyboard is likely).
+const maxBar = 48
+
 func TestNarrowScreens(t *testing.T) {
 	t.Parallel()
 	for _, v := range variants(t) {
@@ -219,6 +224,9 @@ func TestNarrowScreens(t *testing.T) {
 			w := s.deep(t, p).Narrow
 			if w[0] > w[1] {
 				t.Errorf("%s %s: %d px wide in a %d px window: it scrolls sideways", v.name, p, w[0], w[1])
+			}
+			if w[2] > maxBar {
+				t.Errorf("%s %s: the quick-exit bar is %d px high at 320 px, over %d", v.name, p, w[2], maxBar)
 			}
 		}
 	}

@@ -72,7 +72,7 @@ type visit struct {
 	Links  []string
 	Facts  pageFacts
 	Axe    axeResult
-	Narrow [2]int // scrollWidth and innerWidth at 320 CSS pixels
+	Narrow [3]int // scrollWidth, innerWidth and the exit bar's height but its Shift hint, at 320 CSS pixels
 	Print  [2]string
 	PDF    []byte // the page printed on A4, for a sheet
 	NoJS   noJSFacts
@@ -331,11 +331,15 @@ func (s *survey) lookJS(tab *Tab, vi *visit) (err error) {
 	if err := tab.Do(chromedp.EmulateViewport(320, 640)); err != nil {
 		return err
 	}
-	w, err := Eval[[]int](tab, `[document.documentElement.scrollWidth, window.innerWidth]`)
-	if err != nil || len(w) != 2 {
+	w, err := Eval[[]int](tab, `(() => {
+		const bar = document.getElementById('exit'), hint = document.getElementById('exit-hint');
+		const h = (e) => e && !e.hidden ? e.getBoundingClientRect().height : 0;
+		return [document.documentElement.scrollWidth, window.innerWidth, Math.round(h(bar) - h(hint))];
+	})()`)
+	if err != nil || len(w) != 3 {
 		return fmt.Errorf("measuring at 320 px: %v", err)
 	}
-	vi.Narrow = [2]int{w[0], w[1]}
+	vi.Narrow = [3]int{w[0], w[1], w[2]}
 	if dir := os.Getenv("VEIVISER_SCREENSHOTS"); dir != "" && s.v.name == "offline" {
 		if shot, err := Run(tab, chromedp.FullScreenshot(90)); err == nil {
 			os.WriteFile(filepath.Join(dir, strings.ReplaceAll(strings.TrimPrefix(vi.URL, s.v.root), "/", "_")+".jpg"), shot, 0o644)
