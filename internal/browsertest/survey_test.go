@@ -72,7 +72,7 @@ type visit struct {
 	Links  []string
 	Facts  pageFacts
 	Axe    axeResult
-	Narrow [3]int // scrollWidth, innerWidth and the exit bar's height but its Shift hint, at 320 CSS pixels
+	Narrow [3]int // scrollWidth, innerWidth and the exit bar's height without its Shift hint, at 320 CSS pixels
 	Print  [2]string
 	PDF    []byte // the page printed on A4, for a sheet
 	NoJS   noJSFacts
@@ -212,6 +212,9 @@ func runSurvey(b *Browser, v variant) *survey {
 	}
 	// The first worker's tabs stay open for pages outside the tree that a crawl reaches.
 	s.extra, s.extraN = workers[0].js, workers[0].nojs
+	if workers[0].deep != workers[0].js {
+		workers[0].deep.Close()
+	}
 	for _, tabs := range workers[1:] {
 		tabs.close()
 	}
