@@ -95,6 +95,7 @@ type pageFacts struct {
 	FirstFocusable string
 	ExitHref       string
 	Tels           []string
+	FirstScreen    [4]int // at 360×740: the h1's top, the first call button's bottom, the call buttons' smallest side, the audiences' bottom
 	SkipLink       bool
 	Sources        bool
 	Checked        bool
@@ -121,7 +122,21 @@ const factsJS = `(() => {
     H1s: document.querySelectorAll('h1').length,
     FirstFocusable: focusable.length ? focusable[0].className : '',
     ExitHref: exit ? exit.href : '',
-    Tels: Array.from(document.querySelectorAll('.emergency a[href^="tel:"]'), a => a.getAttribute('href')),
+    Tels: Array.from(document.querySelectorAll('.help-now a[href^="tel:"]'), a => a.getAttribute('href')),
+    FirstScreen: (() => {
+      // On the phone's screen the survey opens pages on: where the h1 starts, where the first
+      // tap-to-call button ends, the smallest side of those buttons, and where the last of the
+      // home page's audiences ends (0 elsewhere).
+      const h1 = document.querySelector('h1'), calls = Array.from(document.querySelectorAll('.help-now a[href^="tel:"]'));
+      const r = (e) => e.getBoundingClientRect();
+      const audiences = Array.from(document.querySelectorAll('.audiences a'));
+      return [
+        h1 ? Math.round(r(h1).top + scrollY) : -1,
+        calls.length ? Math.round(r(calls[0]).bottom + scrollY) : -1,
+        calls.length ? Math.round(Math.min(...calls.map(c => Math.min(r(c).width, r(c).height)))) : 0,
+        audiences.length ? Math.round(Math.max(...audiences.map(a => r(a).bottom + scrollY))) : 0,
+      ];
+    })(),
     SkipLink: !!document.querySelector('a.skip-link[href="#main"]') && !!document.getElementById('main'),
     Sources: !!document.querySelector('.sources li'),
     Checked: !!document.querySelector('.sources time[datetime]'),
@@ -140,7 +155,7 @@ const factsJS = `(() => {
   };
 })()`
 
-// TestEveryPageHasItsSafetyParts: the exit button first, the emergency strip with the numbers
+// TestEveryPageHasItsSafetyParts: the exit button first, the "help now" box with the numbers
 // of data/contacts.yaml, a skip link, sources and a checked date, lang, one h1, landmarks.
 func TestEveryPageHasItsSafetyParts(t *testing.T) {
 	t.Parallel()
@@ -164,7 +179,7 @@ func TestEveryPageHasItsSafetyParts(t *testing.T) {
 				t.Errorf("%s: exit button leads to %q", where, f.ExitHref)
 			}
 			if strings.Join(f.Tels, " ") != strings.Join(wantTels, " ") {
-				t.Errorf("%s: emergency strip has %v, want %v", where, f.Tels, wantTels)
+				t.Errorf("%s: the help-now box calls %v, want %v", where, f.Tels, wantTels)
 			}
 			if !f.SkipLink || !f.SafetyLink {
 				t.Errorf("%s: skip link %v, footer link to the safety page %v", where, f.SkipLink, f.SafetyLink)
@@ -172,7 +187,7 @@ func TestEveryPageHasItsSafetyParts(t *testing.T) {
 			if !strings.HasSuffix(p, "404.html") && (!f.Sources || !f.Checked) {
 				t.Errorf("%s: sources shown %v, checked date shown %v", where, f.Sources, f.Checked)
 			}
-			for _, lm := range []string{"header", "main", "footer", "aside"} {
+			for _, lm := range []string{"header", "main", "footer"} {
 				if !strings.Contains(" "+strings.Join(f.Landmarks, " ")+" ", " "+lm+" ") {
 					t.Errorf("%s: no <%s> landmark", where, lm)
 				}

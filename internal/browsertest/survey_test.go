@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -280,7 +279,7 @@ const noJSFactsJS = `(() => {
 	const says = f && f.querySelector('.search-nojs');
 	return {
 		Text: main ? main.innerText.trim().length : 0,
-		Numbers: document.querySelectorAll('.emergency a[href^="tel:"]').length,
+		Numbers: document.querySelectorAll('.help-now a[href^="tel:"]').length,
 		Exits: document.querySelectorAll('a.exit-button[href]').length,
 		MainShown: main && getComputedStyle(main).display !== 'none' ? 1 : 0,
 		SearchDisplay: field ? getComputedStyle(field).display : '',
@@ -296,8 +295,8 @@ func (s *survey) lookJS(tab *Tab, vi *visit) (err error) {
 		vi.trace += fmt.Sprintf(" %s %s", name, time.Since(last).Round(time.Millisecond))
 		last = time.Now()
 	}
-	// Each page opens at 1024×768 on screen, whatever the page before left.
-	if _, err := Call(tab, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+	// Each page opens on a phone's screen, 360×740 CSS pixels, whatever the page before left.
+	if err := tab.Do(chromedp.EmulateViewport(phoneWidth, phoneHeight)); err != nil {
 		return err
 	}
 	if _, err := Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {

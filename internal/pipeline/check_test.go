@@ -15,7 +15,7 @@ var checkDay = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 // project is the minimal project with an emergency sheet in every language hugo.toml
 // configures (the rules require them), every contact compared and confirmed on 2026-11-01
-// (so that the real contacts' dates do not matter), changed by archive.
+// (so that the real contacts' dates do not matter) and a publisher, changed by archive.
 func project(t *testing.T, archive string) string {
 	t.Helper()
 	dir := sitegen.New(t, sitegen.Minimal)
@@ -23,6 +23,9 @@ func project(t *testing.T, archive string) string {
 		t.Fatal(err)
 	}
 	if err := sitegen.PinContactDates(dir, "2026-11-01"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sitegen.SetPublisher(dir, "Eksempelorganisasjonen", "rettelser@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	sitegen.Write(t, dir, archive)

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -266,4 +267,38 @@ func TestPlaceholderBaseURL(t *testing.T) {
 	if len(rep.Findings) > 0 {
 		t.Errorf("check for a real address:\n%s", findings(rep))
 	}
+}
+
+// The publisher: the footer of every page and the About page say who publishes the site and
+// where to send corrections, from hugo.toml; while it is unset, nothing shows and check and
+// the build warn, once, at the table's line.
+func TestPublisher(t *testing.T) {
+	dir := project(t, "")
+	res, err := pipeline.Run(pipeline.Options{Dir: dir, Now: checkDay, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []map[string][]byte{res.Web, res.Offline} {
+		for _, name := range []string{"index.html", "er-dette-meg/index.html", "en/index.html"} {
+			sitegen.AssertFileContent(t, tr, name, "Eksempelorganisasjonen", "mailto:rettelser@example.org")
+		}
+	}
+	sitegen.AssertFileContent(t, res.Web, "om/index.html", "Utgitt av Eksempelorganisasjonen.")
+
+	replace("hugo.toml", `(?m)^[ \t]*name = .*\n[ \t]*email = .*\n`, "")(t, dir)
+	rep := runCheck(t, dir)
+	line := lineIn(t, dir, "hugo.toml", "[params.publisher]")
+	f := has(t, rep, check.Warning, "publisher", "hugo.toml", "the publisher is not set")
+	if f.Line != line {
+		t.Errorf("the warning is at line %d, the table at %d", f.Line, line)
+	}
+	var log bytes.Buffer
+	res, err = pipeline.Run(pipeline.Options{Dir: dir, Now: checkDay, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(log.String(), "the publisher is not set"); n != 1 {
+		t.Errorf("the build warns %d times of the publisher:\n%s", n, log.String())
+	}
+	sitegen.AssertFileContent(t, res.Web, "index.html", "! Eksempelorganisasjonen", "! class=publisher")
 }

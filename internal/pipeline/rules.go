@@ -90,6 +90,7 @@ func siteRules(dir string, site *render.Result, cfg check.Config, baseURL string
 		add(check.MissingTranslations(site.MissingTranslations, r.i18n, site.Languages[0], check.OptionalI18n(dir))...)
 	}
 	add(check.BaseURL(baseURL, hugoToml, fromFlag)...)
+	add(check.Publisher(site.Params, hugoToml)...)
 	lix, hard := check.LIX(site.Content, cfg)
 	r.readability = lix
 	add(hard...)

@@ -175,6 +175,26 @@ func PinContactDates(dir, day string) error {
 	return os.WriteFile(name, []byte(s), 0o644)
 }
 
+// SetPublisher sets the publisher in the hugo.toml of the project in dir ([params.publisher]
+// name and email, commented out until someone sets them), so that tests of a finished project
+// do not see the warning an unset publisher gives.
+func SetPublisher(dir, name, email string) error {
+	file := filepath.Join(dir, "hugo.toml")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	table := regexp.MustCompile(`(?m)^([ \t]*)\[params\.publisher\][^\n]*\n(?:[ \t]*#?[ \t]*(?:name|email)[ \t]*=.*\n)*`)
+	if !table.Match(b) {
+		return fmt.Errorf("%s has no [params.publisher] table", file)
+	}
+	b = table.ReplaceAllFunc(b, func(m []byte) []byte {
+		indent := table.FindSubmatch(m)[1]
+		return fmt.Appendf(nil, "%s[params.publisher]\n%s  name = %q\n%s  email = %q\n", indent, indent, name, indent, email)
+	})
+	return os.WriteFile(file, b, 0o644)
+}
+
 func writeFile(dir, name, body string) error {
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
