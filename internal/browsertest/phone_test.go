@@ -1,6 +1,11 @@
 package browsertest
 
 import (
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -134,5 +139,66 @@ func TestFocusNeverUnderTheBar(t *testing.T) {
 			}
 			check("the skip link", 1)
 		})
+	}
+}
+
+var (
+	contentH2   = regexp.MustCompile(`<h2 id=([^ >]+)[^>]*>`)
+	contentsNav = regexp.MustCompile(`<nav class=contents[^>]*>.*?</nav>`)
+	contentsRef = regexp.MustCompile(`<a href=#([^ >]+)>`)
+	pagerNav    = regexp.MustCompile(`<nav class=pager[^>]*>.*?</nav>`)
+	pagerRef    = regexp.MustCompile(`<a href=([^ >]+) rel=(prev|next)>`)
+)
+
+// TestContentsAndPager: a page with at least 4 sections under h2 headings in its article lists
+// them, in order, under "On this page"; a shorter one has no list. A page in a section links
+// the pages before and after it there, and only those.
+func TestContentsAndPager(t *testing.T) {
+	t.Parallel()
+	long, paged := 0, 0
+	for _, p := range readerPages() {
+		b, err := os.ReadFile(filepath.Join(built.bundle, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := string(b)
+		article, _, _ := strings.Cut(html, "</article>")
+		if _, a, ok := strings.Cut(article, "<article"); ok {
+			article = a
+		} else {
+			article = ""
+		}
+		nav := contentsNav.FindString(article)
+		var ids, listed []string
+		for _, m := range contentH2.FindAllStringSubmatch(contentsNav.ReplaceAllString(article, ""), -1) {
+			if m[1] != "help-now-title" {
+				ids = append(ids, m[1])
+			}
+		}
+		for _, m := range contentsRef.FindAllStringSubmatch(nav, -1) {
+			id, err := url.PathUnescape(m[1])
+			if err != nil {
+				t.Errorf("%s: On this page links #%s: %v", p, m[1], err)
+			}
+			listed = append(listed, id)
+		}
+		switch {
+		case len(ids) >= 4 && strings.Join(listed, " ") != strings.Join(ids, " "):
+			t.Errorf("%s: On this page lists %v, the page's sections are %v", p, listed, ids)
+		case len(ids) < 4 && nav != "":
+			t.Errorf("%s: On this page on a page of %d sections", p, len(ids))
+		case len(ids) >= 4:
+			long++
+		}
+		for _, m := range pagerRef.FindAllStringSubmatch(pagerNav.FindString(html), -1) {
+			paged++
+			target := path.Clean(path.Join(path.Dir(p), m[1]))
+			if path.Dir(path.Dir(target)) != path.Dir(path.Dir(p)) || target == p {
+				t.Errorf("%s: %s links %s, not a page of its section", p, m[2], m[1])
+			}
+		}
+	}
+	if long < 4 || paged < 10 {
+		t.Errorf("%d pages list their sections, %d previous/next links: the site no longer fits the test", long, paged)
 	}
 }
