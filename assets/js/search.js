@@ -2,6 +2,8 @@
 // fetch, XHR, modules and workers are blocked. Hugo's js.Build bundles this file with lunr and
 // lunr-languages into one classic script (layouts/_partials/search/search-bundle.html).
 //
+// - This script is loaded by assets/js/search-loader.js when a reader first focuses or touches
+//   a search box.
 // - The index of the page's language is a classic script that sets
 //   window.VEIVISER_INDEX_<LANG> (layouts/home.searchindex.js). It is loaded, by adding
 //   a <script> element, only when a reader first focuses a search box, and the lunr index is
@@ -591,6 +593,13 @@ function setup(form) {
     enter = true;
     if (query !== running) show();
   });
+  // This script arrives after the reader focused the box (search-loader.js loads it then), and
+  // they may have typed already.
+  if (document.activeElement === input) {
+    if (ix.state === "idle") load(ix, (ok) => ok || say(text("error")));
+    if (input.value.trim()) show();
+  }
 }
 
+// search-loader.js adds this script when a reader first focuses or touches a search box.
 if (root) document.querySelectorAll("form.search[data-search-index]").forEach(setup);
