@@ -21,8 +21,8 @@ const (
 	tapTarget   = 44  // the smallest side of a tap-to-call button (WCAG 2.5.5's 44 px)
 )
 
-// TestFirstScreenOnAPhone: at 360×740, every page's h1 starts within the first 200 px and a
-// tap-to-call button (at least 44×44 px) ends within the first screen; on a home page with
+// TestFirstScreenOnAPhone: at 360×740, every page's h1 starts within the first 200 px, the exit
+// button is at least 44×44 px and a tap-to-call button (as large) ends within the first screen; on a home page with
 // audiences, all of them are in the first screen too. Both variants, every language.
 func TestFirstScreenOnAPhone(t *testing.T) {
 	t.Parallel()
@@ -36,6 +36,9 @@ func TestFirstScreenOnAPhone(t *testing.T) {
 			}
 			if f[1] < 0 || f[1] > phoneHeight {
 				t.Errorf("%s: the first tap-to-call button ends at y=%d, below the first screen (%d px)", where, f[1], phoneHeight)
+			}
+			if f[4] < tapTarget {
+				t.Errorf("%s: the exit button is %d px on its smallest side, want at least %d", where, f[4], tapTarget)
 			}
 			if f[2] < tapTarget {
 				t.Errorf("%s: a tap-to-call button is %d px on its smallest side, want at least %d", where, f[2], tapTarget)

@@ -95,7 +95,7 @@ type pageFacts struct {
 	FirstFocusable string
 	ExitHref       string
 	Tels           []string
-	FirstScreen    [4]int // at 360×740: the h1's top, the first call button's bottom, the call buttons' smallest side, the audiences' bottom
+	FirstScreen    [5]int // at 360×740: the h1's top, the first call button's bottom, the call buttons' smallest side, the audiences' bottom, the exit button's smallest side
 	SkipLink       bool
 	Sources        bool
 	Checked        bool
@@ -126,7 +126,7 @@ const factsJS = `(() => {
     FirstScreen: (() => {
       // On the phone's screen the survey opens pages on: where the h1 starts, where the first
       // tap-to-call button ends, the smallest side of those buttons, and where the last of the
-      // home page's audiences ends (0 elsewhere).
+      // home page's audiences ends (0 elsewhere), and the exit button's smallest side.
       const h1 = document.querySelector('h1'), calls = Array.from(document.querySelectorAll('.help-now a[href^="tel:"]'));
       const r = (e) => e.getBoundingClientRect();
       const audiences = Array.from(document.querySelectorAll('.audiences a'));
@@ -135,6 +135,7 @@ const factsJS = `(() => {
         calls.length ? Math.round(r(calls[0]).bottom + scrollY) : -1,
         calls.length ? Math.round(Math.min(...calls.map(c => Math.min(r(c).width, r(c).height)))) : 0,
         audiences.length ? Math.round(Math.max(...audiences.map(a => r(a).bottom + scrollY))) : 0,
+        exit ? Math.round(Math.min(r(exit).width, r(exit).height)) : 0,
       ];
     })(),
     SkipLink: !!document.querySelector('a.skip-link[href="#main"]') && !!document.getElementById('main'),
