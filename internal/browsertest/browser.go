@@ -161,7 +161,7 @@ const Timeout = 15 * time.Second
 // complete), and returns what happened while it loaded.
 func (tab *Tab) Open(url string) (Events, error) {
 	tab.Reset()
-	err := tab.Do(chromedp.Navigate(url), chromedp.WaitReady("body"))
+	err := tab.Do(chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
 	if err == nil {
 		err = tab.Until(`document.readyState === "complete"`)
 	}

@@ -365,7 +365,7 @@ func TestQuickExit(t *testing.T) {
 						t.Fatal(err)
 					}
 					if how == "click" {
-						if err := tab.Do(chromedp.Click(".exit-button")); err != nil {
+						if err := tab.Do(chromedp.Click(chromedp.CSS(".exit-button"))); err != nil {
 							t.Fatal(err)
 						}
 					} else {
@@ -504,7 +504,7 @@ func TestBackAfterExitShowsNoVeiviserPage(t *testing.T) {
 				t.Errorf("after three Veiviser pages history.length = %d (%v), want %d: one entry for the visit", n, err, entries+1)
 			}
 			page, _ := Run(tab, chromedp.Location())
-			if err := tab.Do(chromedp.Click(".exit-button")); err != nil {
+			if err := tab.Do(chromedp.Click(chromedp.CSS(".exit-button"))); err != nil {
 				t.Fatal(err)
 			}
 			if now, ok := waitLocation(tab, func(u string) bool { return left(v, page, u) }); !ok {

@@ -1,9 +1,11 @@
 package browsertest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,11 +26,26 @@ func sheetLanguages() map[string]string {
 func sheetPath(lang string) string {
 	switch lang {
 	case "nb":
-		return "nodark/index.html"
+		return "hjelpeark/index.html"
 	case "en":
 		return "en/sheet/index.html"
 	}
 	return lang + "/sheet/index.html"
+}
+
+// shown is a list of contact ids of data/shown.yaml.
+func shown(t *testing.T, key string) []string {
+	t.Helper()
+	lists, _ := built.data["shown"].(map[string]any)
+	list, _ := lists[key].([]any)
+	var out []string
+	for _, id := range list {
+		out = append(out, fmt.Sprint(id))
+	}
+	if len(out) == 0 {
+		t.Fatalf("data/shown.yaml has no list %s", key)
+	}
+	return out
 }
 
 // pdfPages counts the pages of a PDF that Chromium made.
@@ -48,9 +65,18 @@ func printA4(tab *Tab) ([]byte, error) {
 // shows every number of data/contacts.yaml it lists, and prints on exactly one A4 page.
 func TestEmergencySheets(t *testing.T) {
 	t.Parallel()
+	// The most urgent numbers first (data/shown.yaml urgent), then the rest of the sheet's list.
 	numbers := []string{}
-	for _, id := range []string{"emergency", "police", "rosa", "alarmtelefonen", "stottesenter", "hope_for_justice", "iom"} {
-		numbers = append(numbers, tel(t, id))
+	urgent, sheet := shown(t, "urgent"), shown(t, "sheet")
+	for _, id := range urgent {
+		if slices.Contains(sheet, id) {
+			numbers = append(numbers, tel(t, id))
+		}
+	}
+	for _, id := range sheet {
+		if !slices.Contains(urgent, id) {
+			numbers = append(numbers, tel(t, id))
+		}
 	}
 	if len(sheetLanguages()) < 2 {
 		t.Fatalf("hugo.toml declares %d languages", len(sheetLanguages()))

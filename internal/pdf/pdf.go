@@ -1,8 +1,15 @@
-// Package pdf prints the emergency sheets to PDF files with headless Chromium, so a shelter
-// can print them from any device. A page asks for its PDF with an element such as
-// <a data-pdf="veiviser-pl.pdf" hidden>…</a>: the PDF is put beside the page under that name
-// and the element becomes a visible link to it. Without Chromium the build goes on and the
-// links stay hidden. PDFs are cached by the bytes they are printed from, and stamped with
+// Package pdf prints the print products (the emergency sheets, the posters, the wallet cards)
+// to PDF files with headless Chromium, so a shelter can print them from any device. A page asks
+// for a PDF with an element such as <a data-pdf="veiviser-pl.pdf" hidden>…</a>: the PDF is put
+// beside the page under that name and the element becomes a visible link to it. A page may ask
+// for several, each on a paper of its own: data-pdf-paper="A3" prints it on A3 (the default is
+// A4). While a PDF is printed, the page's root element has data-pdf-paper set to its paper, so
+// the page's CSS can lay it out for that paper (the poster's scales its A4 layout by √2 onto a
+// named A3 page: assets/css/components/poster.css); the paper is the size Chromium uses where
+// the CSS asks for none. Another page
+// can link to a PDF with <a data-pdf-link="/pl/sheet/veiviser-pl.pdf" hidden>: the link is
+// turned on only if that PDF was made. Without Chromium the build goes on and the links stay
+// hidden. PDFs are cached by the bytes they are printed from and the paper, and stamped with
 // the build's time, so two builds of the same content give the same bytes.
 package pdf
 
@@ -11,12 +18,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,23 +44,64 @@ type Result struct {
 	Warnings        []string // what went wrong without stopping the build (the cache), one line each
 }
 
-// Sheets finds the pages of web tree t that ask for a PDF, prints them (or takes them from
-// the cache), adds the PDFs to t and turns on the links to them. stamp is the time written
-// into the PDFs. When ctx ends (another step of the build failed) it stops before the next
-// sheet and returns ctx's error.
+// Paper is a paper size a page can ask for with data-pdf-paper, in inches, as Chromium takes it.
+type Paper struct{ Width, Height float64 }
+
+// Papers are the paper sizes a page can ask for.
+var Papers = map[string]Paper{
+	"A4": {Width: 8.27, Height: 11.69},
+	"A3": {Width: 11.69, Height: 16.54},
+}
+
+// job is one PDF a page asks for.
+type job struct {
+	page  string // the page's path in the tree
+	name  string // the PDF's path in the tree, beside the page
+	paper string // a key of Papers
+}
+
+// Sheets finds the pages of web tree t that ask for PDFs, prints them (or takes them from the
+// cache), adds the PDFs to t and turns on the links to them, on those pages and on pages that
+// link to them with data-pdf-link. stamp is the time written into the PDFs. When ctx ends
+// (another step of the build failed) it stops before the next PDF and returns ctx's error.
 func Sheets(ctx context.Context, t tree.Tree, stamp time.Time) (Result, error) {
 	var res Result
-	wanted := map[string]string{} // page → PDF name
+	var jobs []job
+	var linking []string         // pages with data-pdf-link
+	names := map[string]string{} // PDF path → the page that asks for it
 	for _, p := range t.Paths() {
-		if strings.HasSuffix(p, ".html") && strings.Contains(string(t[p]), "data-pdf") {
-			links.HTML(t[p], func(e *links.Element) {
-				if a := e.Get("data-pdf"); a != nil {
-					wanted[p] = a.Val
-				}
-			}, nil)
+		if !strings.HasSuffix(p, ".html") || !strings.Contains(string(t[p]), "data-pdf") {
+			continue
+		}
+		var err error
+		links.HTML(t[p], func(e *links.Element) {
+			if e.Get("data-pdf-link") != nil && !slices.Contains(linking, p) {
+				linking = append(linking, p)
+			}
+			a := e.Get("data-pdf")
+			if a == nil || err != nil {
+				return
+			}
+			j := job{page: p, name: path.Join(path.Dir(p), a.Val), paper: "A4"}
+			if pa := e.Get("data-pdf-paper"); pa != nil {
+				j.paper = pa.Val
+			}
+			switch _, known := Papers[j.paper]; {
+			case a.Val == "" || strings.Contains(a.Val, "/") || !strings.HasSuffix(a.Val, ".pdf"):
+				err = fmt.Errorf("%s: data-pdf=%q: want a file name ending in .pdf", p, a.Val)
+			case !known:
+				err = fmt.Errorf("%s: data-pdf-paper=%q: unknown paper (known: A4, A3)", p, j.paper)
+			case names[j.name] != "":
+				err = fmt.Errorf("%s: data-pdf=%q: asked for twice (also by %s)", p, a.Val, names[j.name])
+			}
+			names[j.name] = p
+			jobs = append(jobs, j)
+		}, nil)
+		if err != nil {
+			return res, err
 		}
 	}
-	if len(wanted) == 0 {
+	if len(jobs) == 0 {
 		return res, nil
 	}
 	exe := chromium.Find()
@@ -60,23 +110,23 @@ func Sheets(ctx context.Context, t tree.Tree, stamp time.Time) (Result, error) {
 		if v, err := chromium.Version(exe); err == nil {
 			browser += "\x00" + v
 		} else {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("the sheets' PDF cache is keyed by Chromium's path only: %v", err))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("the PDF cache is keyed by Chromium's path only: %v", err))
 		}
 	}
 	cache := cacheDir()
-	pdfs := map[string][]byte{}
-	var missing []string
-	for p := range wanted {
-		if b, err := os.ReadFile(filepath.Join(cache, key(t, p, browser)+".pdf")); err == nil && exe != "" {
-			pdfs[p] = b
+	pdfs := map[string][]byte{} // PDF path → its bytes
+	var missing []job
+	for _, j := range jobs {
+		if b, err := os.ReadFile(filepath.Join(cache, key(t, j.page, j.paper, browser)+".pdf")); err == nil && exe != "" {
+			pdfs[j.name] = b
 			res.Cached++
 		} else {
-			missing = append(missing, p)
+			missing = append(missing, j)
 		}
 	}
 	if len(missing) > 0 {
 		if exe == "" {
-			res.Skipped = "no Chromium found (apt-get install chromium-headless-shell); the sheets' PDFs were skipped"
+			res.Skipped = "no Chromium found (apt-get install chromium-headless-shell); the PDFs were skipped"
 			return res, nil
 		}
 		printed, err := print(ctx, t, missing, exe)
@@ -84,26 +134,52 @@ func Sheets(ctx context.Context, t tree.Tree, stamp time.Time) (Result, error) {
 			return res, err
 		}
 		cleanCache(cache, time.Now().Add(-time.Hour))
-		for p, b := range printed {
-			pdfs[p] = b
+		for _, j := range missing {
+			b := printed[j.name]
+			pdfs[j.name] = b
 			res.Printed++
 			// Written whole or not at all: builds running side by side share the cache.
 			if err := os.MkdirAll(cache, 0o755); err != nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("the sheets' PDF cache: %v", err))
-			} else if err := publish.File(filepath.Join(cache, key(t, p, browser)+".pdf"), b); err != nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("the sheets' PDF cache: %v", err))
+				res.Warnings = append(res.Warnings, fmt.Sprintf("the PDF cache: %v", err))
+			} else if err := publish.File(filepath.Join(cache, key(t, j.page, j.paper, browser)+".pdf"), b); err != nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("the PDF cache: %v", err))
 			}
 		}
 	}
-	for p, name := range wanted {
-		t[path.Join(path.Dir(p), name)] = restamp(pdfs[p], stamp)
-		t[p] = links.HTML(t[p], func(e *links.Element) {
+	for name, b := range pdfs {
+		t[name] = restamp(b, stamp)
+	}
+	for _, j := range jobs {
+		t[j.page] = links.HTML(t[j.page], func(e *links.Element) {
 			if a := e.Get("data-pdf"); a != nil {
 				e.Set("href", a.Val)
 				a.Drop()
+				if pa := e.Get("data-pdf-paper"); pa != nil {
+					pa.Drop()
+				}
 				if h := e.Get("hidden"); h != nil {
 					h.Drop()
 				}
+			}
+		}, nil)
+	}
+	for _, p := range linking {
+		t[p] = links.HTML(t[p], func(e *links.Element) {
+			a := e.Get("data-pdf-link")
+			if a == nil {
+				return
+			}
+			target := strings.TrimPrefix(a.Val, "/")
+			if !strings.HasPrefix(a.Val, "/") {
+				target = path.Join(path.Dir(p), a.Val)
+			}
+			if _, ok := pdfs[target]; !ok {
+				return // no such PDF was made: the link stays hidden
+			}
+			e.Set("href", a.Val)
+			a.Drop()
+			if h := e.Get("hidden"); h != nil {
+				h.Drop()
 			}
 		}, nil)
 	}
@@ -130,11 +206,14 @@ func cleanCache(dir string, before time.Time) {
 	}
 }
 
-// key names what a PDF of page p is printed from: the page, every file it loads, and the
-// browser that prints it (its path and version).
-func key(t tree.Tree, p, browser string) string {
+// printing names how print prints: change it when that changes, so the cache prints anew.
+const printing = "2: a page opened anew for each PDF, data-pdf-paper on its root element"
+
+// key names what a PDF of page p is printed from: the page, every file it loads, the paper it
+// is printed on, how it is printed, and the browser that prints it (its path and version).
+func key(t tree.Tree, p, paper, browser string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", browser, p)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", printing, browser, p, paper)
 	h.Write(t[p])
 	links.Walk(t[p], func(e *links.Element, r links.Ref) {
 		if r.Resource && strings.HasPrefix(r.URL, "/") {
@@ -144,8 +223,8 @@ func key(t tree.Tree, p, browser string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// print serves t on a loopback port and prints each page with Chromium, on A4.
-func print(stop context.Context, t tree.Tree, pages []string, exe string) (map[string][]byte, error) {
+// print serves t on a loopback port and prints the PDFs of jobs with Chromium.
+func print(stop context.Context, t tree.Tree, jobs []job, exe string) (map[string][]byte, error) {
 	if err := stop.Err(); err != nil {
 		return nil, err
 	}
@@ -185,22 +264,31 @@ func print(stop context.Context, t tree.Tree, pages []string, exe string) (map[s
 	ctx, tcancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer tcancel()
 
-	out := map[string][]byte{}
-	for _, p := range pages {
+	out := map[string][]byte{} // PDF path → its bytes
+	for _, j := range jobs {
 		if err := stop.Err(); err != nil {
 			return nil, err
 		}
-		url := "http://" + ln.Addr().String() + "/" + strings.TrimSuffix(p, "index.html")
-		if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
-			return nil, fmt.Errorf("pdf of %s: %w", p, err)
+		// Opened anew for each PDF: a second print of the same document keeps the first's
+		// page size in Chromium.
+		url := "http://" + ln.Addr().String() + "/" + strings.TrimSuffix(j.page, "index.html")
+		if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+			return nil, fmt.Errorf("pdf of %s: %w", j.page, err)
 		}
-		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{
-			PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: new(true), PrintBackground: new(false),
-		})
+		// The page's CSS sees the paper it is printed on (data-pdf-paper on the root element).
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(
+			"document.documentElement.setAttribute('data-pdf-paper', %q), true", j.paper))); err != nil {
+			return nil, fmt.Errorf("pdf %s of %s: %w", path.Base(j.name), j.page, err)
+		}
+		paper := Papers[j.paper]
+		params := page.PrintToPDFParams{
+			PaperWidth: paper.Width, PaperHeight: paper.Height, PreferCSSPageSize: new(true), PrintBackground: new(false),
+		}
+		res, err := chromedp.Call(ctx, page.PrintToPDF, params)
 		if err != nil {
-			return nil, fmt.Errorf("pdf of %s: %w", p, err)
+			return nil, fmt.Errorf("pdf %s of %s: %w", path.Base(j.name), j.page, err)
 		}
-		out[p] = res.Data
+		out[j.name] = res.Data
 	}
 	return out, nil
 }
@@ -217,4 +305,28 @@ func restamp(pdf []byte, stamp time.Time) []byte {
 		}
 		return []byte(d)
 	})
+}
+
+var (
+	pageObject = regexp.MustCompile(`/Type\s*/Page\b`)
+	mediaBox   = regexp.MustCompile(`/MediaBox\s*\[\s*([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s*\]`)
+)
+
+// PageSizes returns the size of each page of a PDF that Chromium printed, in whole points
+// (width, height): A4 is 595×842, A3 842×1191. Chromium gives each page object its MediaBox;
+// a PDF whose count of MediaBoxes is not its count of pages gives nil. The tests use it.
+func PageSizes(pdf []byte) [][2]int {
+	boxes := mediaBox.FindAllSubmatch(pdf, -1)
+	if len(boxes) != len(pageObject.FindAll(pdf, -1)) {
+		return nil
+	}
+	var out [][2]int
+	for _, m := range boxes {
+		var v [4]float64
+		for i, b := range m[1:] {
+			fmt.Sscan(string(b), &v[i])
+		}
+		out = append(out, [2]int{int(math.Round(v[2] - v[0])), int(math.Round(v[3] - v[1]))})
+	}
+	return out
 }

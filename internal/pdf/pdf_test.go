@@ -105,7 +105,7 @@ func TestCleanCacheRemovesOnlyOldTemporaryFiles(t *testing.T) {
 func TestCacheKeyHasTheBrowsersVersion(t *testing.T) {
 	tr := tree.Tree{"pl/sheet/index.html": []byte(`<p>ark</p>`)}
 	exe := "/usr/bin/chromium"
-	if key(tr, "pl/sheet/index.html", exe+"\x00Chromium 140") == key(tr, "pl/sheet/index.html", exe+"\x00Chromium 141") {
+	if key(tr, "pl/sheet/index.html", "A4", exe+"\x00Chromium 140") == key(tr, "pl/sheet/index.html", "A4", exe+"\x00Chromium 141") {
 		t.Error("two versions of Chromium at the same path share the cache")
 	}
 }
@@ -150,5 +150,72 @@ func TestSheetsStopWhenTheBuildStops(t *testing.T) {
 	}
 	if _, ok := tr["pl/sheet/veiviser-pl.pdf"]; ok || res.Printed != 0 {
 		t.Errorf("a sheet was printed after the build stopped")
+	}
+}
+
+// TestCacheKeyHasThePaper: the same page printed on A4 and on A3 are two PDFs in the cache.
+func TestCacheKeyHasThePaper(t *testing.T) {
+	tr := tree.Tree{"pl/poster/index.html": []byte(`<p>plakat</p>`)}
+	if key(tr, "pl/poster/index.html", "A4", "chromium") == key(tr, "pl/poster/index.html", "A3", "chromium") {
+		t.Error("A4 and A3 share the cache")
+	}
+}
+
+// TestBadRequestsFailNamingThePage: an unknown paper, a name that is not a PDF file beside the
+// page, and the same PDF asked for twice each stop the build with a line naming the page.
+func TestBadRequestsFailNamingThePage(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no Chromium: the requests are read all the same
+	t.Setenv("CHROMIUM", "")
+	for name, page := range map[string]string{
+		"unknown paper": `<a data-pdf=a.pdf data-pdf-paper=A5 hidden>PDF</a>`,
+		"not a pdf":     `<a data-pdf=a.html hidden>PDF</a>`,
+		"in a folder":   `<a data-pdf=x/a.pdf hidden>PDF</a>`,
+		"twice":         `<a data-pdf=a.pdf hidden>PDF</a><a data-pdf=a.pdf data-pdf-paper=A3 hidden>PDF</a>`,
+	} {
+		tr := tree.Tree{"pl/poster/index.html": []byte(page)}
+		if _, err := Sheets(context.Background(), tr, time.Unix(0, 0)); err == nil || !strings.Contains(err.Error(), "pl/poster/index.html") {
+			t.Errorf("%s: err = %v, want one naming the page", name, err)
+		}
+	}
+}
+
+// TestSeveralPapersAndLinks: a page that asks for an A4 and an A3 PDF gets both, each one page
+// of its paper's size (the page's CSS asks for A4 unless data-pdf-paper says A3, and the
+// page with no size of its own in CSS gets the paper), and both links on it turned on; a page elsewhere that links to one of
+// them with data-pdf-link gets that link turned on, and its link to a PDF nobody asked for
+// stays hidden. Printed again, both come from the cache.
+func TestSeveralPapersAndLinks(t *testing.T) {
+	if chromium.Find() == "" {
+		t.Skip("no Chromium")
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	poster := `<!doctype html><title>x</title><style>@page{size:A4;margin:10mm} @page big{size:A3} ` +
+		`html[data-pdf-paper=A3] body{page:big}</style><p>plakat</p>` +
+		`<a data-pdf=p-a4.pdf hidden>A4</a><a data-pdf=p-a3.pdf data-pdf-paper=A3 hidden>A3</a>`
+	plain := `<!doctype html><title>z</title><p>ark</p><a data-pdf=s-a3.pdf data-pdf-paper=A3 hidden>A3</a>`
+	list := `<!doctype html><title>y</title><a data-pdf-link=/pl/poster/p-a3.pdf hidden>A3</a><a data-pdf-link=/pl/poster/none.pdf hidden>none</a>`
+	for round, want := range []Result{{Printed: 3}, {Cached: 3}} {
+		tr := tree.Tree{"pl/poster/index.html": []byte(poster), "print/index.html": []byte(list), "pl/sheet/index.html": []byte(plain)}
+		res, err := Sheets(context.Background(), tr, time.Unix(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Printed != want.Printed || res.Cached != want.Cached {
+			t.Errorf("round %d: %+v, want %d printed and %d from the cache", round, res, want.Printed, want.Cached)
+		}
+		for name, want := range map[string][2]int{"pl/poster/p-a4.pdf": {595, 842}, "pl/poster/p-a3.pdf": {842, 1191}, "pl/sheet/s-a3.pdf": {842, 1191}} {
+			boxes := PageSizes(tr[name])
+			if len(boxes) != 1 || boxes[0] != want {
+				t.Errorf("%s: pages %v, want one of %v pt", name, boxes, want)
+			}
+		}
+		if got := string(tr["pl/poster/index.html"]); strings.Contains(got, "hidden") || strings.Contains(got, "<a data-pdf") ||
+			!strings.Contains(got, "href=p-a4.pdf") || !strings.Contains(got, "href=p-a3.pdf") {
+			t.Errorf("poster page: %s", got)
+		}
+		if got := string(tr["print/index.html"]); !strings.Contains(got, `<a href=/pl/poster/p-a3.pdf>A3</a>`) ||
+			!strings.Contains(got, `<a data-pdf-link=/pl/poster/none.pdf hidden>none</a>`) {
+			t.Errorf("print page: %s", got)
+		}
 	}
 }

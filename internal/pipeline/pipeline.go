@@ -122,7 +122,7 @@ func validateStep(_ context.Context, b *build) (string, error) {
 		}
 		return "", &Failure{Errors: errs}
 	}
-	return "every link resolves to a file in the bundle, the sheets' PDFs too", nil
+	return "every link resolves to a file in the bundle, the PDFs too", nil
 }
 
 // renderFailure is Hugo's error as check reports it, a *Failure with the one finding, when it

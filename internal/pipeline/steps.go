@@ -206,7 +206,7 @@ func versionStep(_ context.Context, b *build) (string, error) {
 	return "", nil
 }
 
-// pdfStep makes the web tree: the rendered tree with the sheets' PDFs printed into it. It runs
+// pdfStep makes the web tree: the rendered tree with the print products' PDFs printed into it. It runs
 // alongside check (which judges the rendered tree, and stops the build before it publishes).
 func pdfStep(ctx context.Context, b *build) (string, error) {
 	web := b.rendered.Clone()
@@ -218,7 +218,7 @@ func pdfStep(ctx context.Context, b *build) (string, error) {
 	if r.Skipped != "" {
 		return r.Skipped, nil
 	}
-	line := fmt.Sprintf("%d sheets printed, %d from the cache", r.Printed, r.Cached)
+	line := fmt.Sprintf("%d PDFs printed, %d from the cache", r.Printed, r.Cached)
 	for _, w := range r.Warnings {
 		line += "\n  warning: " + w
 	}
