@@ -63,6 +63,9 @@ func TestScripts(t *testing.T) {
 			if err := sitegen.PinContactDates(env.WorkDir, "2026-11-01"); err != nil {
 				return err
 			}
+			if err := sitegen.SetPublisher(env.WorkDir, "Eksempelorganisasjonen", "rettelser@example.org"); err != nil {
+				return err
+			}
 			return sitegen.WriteArchive(env.WorkDir, sitegen.Minimal)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

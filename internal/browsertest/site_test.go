@@ -22,6 +22,8 @@ var built struct {
 	data   map[string]any  // data/ as Hugo read it
 	web    map[string][]byte
 	off    map[string][]byte
+	// oneFile are the one-file editions, by language.
+	oneFile map[string]string
 }
 
 // RealBaseURL is the address the browser tests build the site for.
@@ -48,6 +50,7 @@ func TestMain(m *testing.M) {
 	built.public = filepath.Join(dir, "public")
 	built.data = res.Data
 	built.web, built.off = res.Web, res.Offline
+	built.oneFile = res.OneFile
 	built.bundle, err = unzip(res.ZipPath, filepath.Join(dir, "unzipped"))
 	if err != nil {
 		panic(err)

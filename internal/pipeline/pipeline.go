@@ -49,6 +49,8 @@ type Result struct {
 	Locales   map[string]render.Locale
 	// Steps says when each step ran, in the order they ended (make bench prints them).
 	Steps []StepTime
+	// OneFile are the one-file editions written to dist/, by language code.
+	OneFile map[string]string
 }
 
 // StepTime is when one step of a run started, after the run began, and how long it took.
@@ -109,7 +111,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	return &Result{Web: b.web, Offline: b.off, ZipPath: b.zipPath, ZipSHA256: b.zipSHA256, ZipSize: len(b.zip),
 		Version: b.version, Budget: b.budget, Data: b.site.Data,
-		Languages: b.site.Languages, Locales: b.site.Locales, Steps: b.steps}, nil
+		Languages: b.site.Languages, Locales: b.site.Locales, Steps: b.steps, OneFile: oneFileNames(b)}, nil
 }
 
 // validateStep (a step: steps.go) checks every link and anchor of the bundle, as check does

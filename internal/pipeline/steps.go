@@ -52,7 +52,8 @@ var steps = []step{
 	{name: "offline", after: []string{"pdf"}, reads: []string{"web", "site"}, writes: []string{"off"}, run: offlineStep},
 	{name: "validate", after: []string{"offline"}, reads: []string{"off", "web", "site"}, run: validateStep},
 	{name: "pack", after: []string{"validate"}, reads: []string{"off", "version"}, writes: []string{"zip"}, run: packStep},
-	{name: "write", after: []string{"pack", "sync", "check"}, reads: []string{"zip", "web", "staged"}, writes: []string{"published"}, run: writeStep},
+	{name: "editions", after: []string{"validate", "rules"}, reads: []string{"off", "site", "rules", "version"}, writes: []string{"editions"}, run: editionsStep},
+	{name: "write", after: []string{"pack", "editions", "sync", "check"}, reads: []string{"zip", "editions", "web", "staged"}, writes: []string{"published"}, run: writeStep},
 	{name: "report", plain: true, after: []string{"write", "weigh"}, reads: []string{"zip", "budget"}, run: reportStep},
 }
 
@@ -81,20 +82,21 @@ type build struct {
 	dist      string
 
 	// Written by the steps.
-	source    []check.Finding // source: the rules on the project's files as they are
-	site      *render.Result  // render: what Hugo rendered (read only from here on)
-	rules     siteResult      // rules: the rules on what Hugo rendered
-	rendered  tree.Tree       // minify: the site as check judges it (read only from here on)
-	web       tree.Tree       // pdf: rendered with the sheets' PDFs, as published; frozen
-	findings  []check.Finding // check: every rule's findings, sorted, without repeats
-	version   string          // version: the edition's name
-	stamp     time.Time       //   and its time (the zip's and the PDFs' dates)
-	budget    budget.Report   // weigh
-	off       tree.Tree       // offline: the offline bundle's files
-	zip       []byte          // pack
-	zipPath   string          //
-	zipSHA256 string          //
-	committed bool            // write: from then on the staged folder is not to be discarded
+	source    []check.Finding  // source: the rules on the project's files as they are
+	site      *render.Result   // render: what Hugo rendered (read only from here on)
+	rules     siteResult       // rules: the rules on what Hugo rendered
+	rendered  tree.Tree        // minify: the site as check judges it (read only from here on)
+	web       tree.Tree        // pdf: rendered with the sheets' PDFs, as published; frozen
+	findings  []check.Finding  // check: every rule's findings, sorted, without repeats
+	version   string           // version: the edition's name
+	stamp     time.Time        //   and its time (the zip's and the PDFs' dates)
+	budget    budget.Report    // weigh
+	off       tree.Tree        // offline: the offline bundle's files
+	editions  []publish.Output // editions: the one-file editions, in dist/
+	zip       []byte           // pack
+	zipPath   string           //
+	zipSHA256 string           //
+	committed bool             // write: from then on the staged folder is not to be discarded
 
 	frozen *frozenTree // the web tree, once pdf has run
 	steps  []StepTime  // when each step ran (the driver)
@@ -254,11 +256,12 @@ func packStep(_ context.Context, b *build) (string, error) {
 	return fmt.Sprintf("%d files, %s", len(b.off)+len(bundle.Added), kib(len(zip))), nil
 }
 
-// writeStep puts public/ and the zip in place together, or neither; the zip is then the only
-// one in dist, so that two editions cannot be mixed up.
+// writeStep puts public/, the zip and the one-file editions in place together, or none of
+// them; they are then the only ones in dist, so that two versions cannot be mixed up.
 func writeStep(_ context.Context, b *build) (string, error) {
 	b.committed = true // from here CommitWith removes the staged folder itself
-	if err := b.staged.CommitWith(b.zipPath, b.zip, "veiviser-offline-*.zip"); err != nil {
+	outputs := append([]publish.Output{{Name: b.zipPath, Data: b.zip}}, b.editions...)
+	if err := b.staged.CommitWith(outputs, "veiviser-offline-*.zip", "veiviser-*-*.html"); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s (%d files, %s)", b.public, len(b.web), kib(b.web.Size())), nil

@@ -152,61 +152,118 @@ func (s *Staged) writeFiles(t tree.Tree, paths []string) error {
 	})
 }
 
+// Output is a file to write with the staged folder's commit: an edition in dist/.
+type Output struct {
+	Name string
+	Data []byte
+}
+
 // CommitWith swaps the staged folder in for its target and, as part of the same commit,
-// writes data to the file name and then removes the other files matching the glob pattern
-// others (earlier editions beside it). The folder and the file are both the new ones or both
-// the previous ones: when the swap fails, the file is not written; when the file cannot be
-// put in place, the swap is undone. On error the staged folder is removed. name "" writes no
-// file.
-func (s *Staged) CommitWith(name string, data []byte, others string) error {
+// writes the files and then removes the other files matching the glob patterns others, in
+// the files' folder (earlier editions beside them). The folder and the files are all the new
+// ones or all the previous ones: when the swap fails, no file is written; when a file cannot
+// be put in place, the files already written are taken back (a file of the same name that
+// was there before is put back) and the swap is undone. On error the staged folder is
+// removed.
+func (s *Staged) CommitWith(files []Output, others ...string) error {
 	if err := replaceable(s.dir); err != nil {
 		s.Discard()
 		return err
 	}
-	var tmpFile string
-	if name != "" {
-		var err error
-		if tmpFile, err = writeTemp(name, data); err != nil {
+	temps := make([]string, len(files))
+	removeTemps := func() {
+		for _, t := range temps {
+			if t != "" {
+				os.Remove(t)
+			}
+		}
+	}
+	for i, f := range files {
+		t, err := writeTemp(f.Name, f.Data)
+		if err != nil {
+			removeTemps()
 			s.Discard()
 			return err
 		}
+		temps[i] = t
 	}
 	old, undo, err := swapIn(s.tmp, s.dir)
 	if err != nil {
-		if tmpFile != "" {
-			os.Remove(tmpFile)
-		}
+		removeTemps()
 		s.Discard()
-		return fmt.Errorf("replace %s: %w (the previous site and zip are kept)", s.dir, err)
+		return fmt.Errorf("replace %s: %w (the previous site and editions are kept)", s.dir, err)
 	}
-	if tmpFile != "" {
-		if err := rename(tmpFile, name); err != nil {
-			os.Remove(tmpFile)
-			if uerr := undo(); uerr != nil {
-				// Both failed: say so plainly, the outputs no longer match.
-				return fmt.Errorf("write %s: %w; and putting the previous %s back failed: %v, so %s is from this build and the zip is not", name, err, s.dir, uerr, s.dir)
+	// Each file in place, the previous one of its name (a rebuild of the same version) aside
+	// until all are.
+	var placed, asides []string
+	takeBack := func() {
+		for _, p := range placed {
+			os.Remove(p)
+		}
+		for i, a := range asides {
+			if a != "" {
+				rename(a, files[i].Name)
 			}
-			s.Discard() // it holds this build's files again
-			return fmt.Errorf("write %s: %w (the previous site and zip are kept)", name, err)
+		}
+	}
+	for i, f := range files {
+		aside := ""
+		if _, err := os.Lstat(f.Name); err == nil {
+			aside = temps[i] + ".old"
+			if err := rename(f.Name, aside); err != nil {
+				return s.abort(fmt.Errorf("write %s: %w", f.Name, err), takeBack, removeTemps, undo)
+			}
+		}
+		asides = append(asides, aside)
+		if err := rename(temps[i], f.Name); err != nil {
+			return s.abort(fmt.Errorf("write %s: %w", f.Name, err), takeBack, removeTemps, undo)
+		}
+		temps[i] = ""
+		placed = append(placed, f.Name)
+	}
+	for _, a := range asides {
+		if a != "" {
+			os.Remove(a)
 		}
 	}
 	if old != "" {
 		defer os.RemoveAll(old)
 	}
-	if name != "" && others != "" {
-		return removeOthers(filepath.Join(filepath.Dir(name), others), name)
+	if len(files) == 0 {
+		return nil
+	}
+	keep := map[string]bool{}
+	for _, f := range files {
+		keep[f.Name] = true
+	}
+	for _, pattern := range others {
+		if err := removeOthers(filepath.Join(filepath.Dir(files[0].Name), pattern), keep); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// removeOthers removes the files matching pattern but keep.
-func removeOthers(pattern, keep string) error {
+// abort takes back what a failed commit put in place and says what failed, in one line.
+func (s *Staged) abort(err error, takeBack, removeTemps func(), undo func() error) error {
+	takeBack()
+	removeTemps()
+	if uerr := undo(); uerr != nil {
+		// Both failed: say so plainly, the outputs no longer match.
+		return fmt.Errorf("%w; and putting the previous %s back failed: %v, so %s is from this build and the editions are not", err, s.dir, uerr, s.dir)
+	}
+	s.Discard() // it holds this build's files again
+	return fmt.Errorf("%w (the previous site and editions are kept)", err)
+}
+
+// removeOthers removes the files matching pattern but those to keep.
+func removeOthers(pattern string, keep map[string]bool) error {
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
 		return err
 	}
 	for _, p := range matches {
-		if p != keep {
+		if !keep[p] {
 			if err := os.Remove(p); err != nil {
 				return fmt.Errorf("the new build is in place, but an earlier one is left: %w", err)
 			}

@@ -92,7 +92,7 @@ func TestCommitWithPutsBothInPlace(t *testing.T) {
 			dir, public, dist := project(t)
 			s := stage(t, public)
 			zip := filepath.Join(dist, "veiviser-offline-v2.zip")
-			if err := s.CommitWith(zip, []byte("new zip"), "veiviser-offline-*.zip"); err != nil {
+			if err := s.CommitWith([]Output{{zip, []byte("new zip")}}, "veiviser-offline-*.zip"); err != nil {
 				t.Fatal(err)
 			}
 			equal(t, "after the commit", snapshot(t, dir), map[string]string{
@@ -167,7 +167,7 @@ func TestCommitWithFailureKeepsThePrevious(t *testing.T) {
 			s := stage(t, public)
 			restore := c.fail(dir, public, dist)
 			before := snapshot(t, dir)
-			err := s.CommitWith(filepath.Join(dist, "veiviser-offline-v2.zip"), []byte("new zip"), "veiviser-offline-*.zip")
+			err := s.CommitWith([]Output{{filepath.Join(dist, "veiviser-offline-v2.zip"), []byte("new zip")}}, "veiviser-offline-*.zip")
 			restore()
 			want := strings.NewReplacer("PUBLIC", public, "DIST", dist).Replace(c.want)
 			if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
@@ -200,7 +200,7 @@ func TestNewStagingRefusesAFileInPlaceOfTheFolder(t *testing.T) {
 	}
 	s := stage(t, public)
 	os.WriteFile(public, []byte("not a folder"), 0o644)
-	if err := s.CommitWith(filepath.Join(dir, "dist", "x.zip"), []byte("zip"), ""); err == nil || !strings.Contains(err.Error(), "is not a folder") {
+	if err := s.CommitWith([]Output{{filepath.Join(dir, "dist", "x.zip"), []byte("zip")}}); err == nil || !strings.Contains(err.Error(), "is not a folder") {
 		t.Fatalf("err = %v", err)
 	}
 	equal(t, "after the commit", snapshot(t, dir), map[string]string{"./": "", "public": "not a folder"})
@@ -220,4 +220,59 @@ func TestFileIsAtomic(t *testing.T) {
 		t.Fatal("no error")
 	}
 	equal(t, "after", snapshot(t, dir), map[string]string{"./": "", "a/": "", "a/x.pdf": "one"})
+}
+
+// TestCommitWithSeveralEditions: the zip and the other editions go in together with public/;
+// when one of them cannot be put in place, those written before it are taken back (a file of
+// the same name from an earlier build of the same version is put back too) and public/ and
+// dist/ are as they were.
+func TestCommitWithSeveralEditions(t *testing.T) {
+	editions := func(dist string) []Output {
+		return []Output{
+			{filepath.Join(dist, "veiviser-offline-v1.zip"), []byte("new zip")}, // the same version, built again
+			{filepath.Join(dist, "veiviser-nb-v1.html"), []byte("new nb")},
+			{filepath.Join(dist, "veiviser-en-v1.html"), []byte("new en")},
+		}
+	}
+	dir, public, dist := project(t)
+	os.WriteFile(filepath.Join(dist, "veiviser-nb-v0.html"), []byte("older nb"), 0o644)
+	if err := stage(t, public).CommitWith(editions(dist), "veiviser-offline-*.zip", "veiviser-*-*.html"); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "after the commit", snapshot(t, dir), map[string]string{
+		"./": "", "public/": "", "public/en/": "", "dist/": "",
+		"public/index.html": "new home", "public/en/index.html": "new en",
+		"dist/veiviser-offline-v1.zip": "new zip", "dist/veiviser-nb-v1.html": "new nb", "dist/veiviser-en-v1.html": "new en",
+		"hugo.toml": "title = 'x'",
+	})
+
+	for _, exchangeWorks := range []bool{true, false} {
+		t.Run(map[bool]string{true: "exchange", false: "rename aside"}[exchangeWorks], func(t *testing.T) {
+			dir, public, dist := project(t)
+			savedR, savedX := rename, exchange
+			if !exchangeWorks {
+				exchange = func(a, b string) error { return errors.ErrUnsupported }
+			}
+			rename = func(a, b string) error {
+				if strings.HasSuffix(b, "veiviser-en-v1.html") {
+					return &os.LinkError{Op: "rename", Old: a, New: b, Err: fs.ErrPermission}
+				}
+				return savedR(a, b)
+			}
+			t.Cleanup(func() { rename, exchange = savedR, savedX })
+			s := stage(t, public)
+			before := snapshot(t, dir)
+			err := s.CommitWith(editions(dist), "veiviser-offline-*.zip", "veiviser-*-*.html")
+			if want := "write " + filepath.Join(dist, "veiviser-en-v1.html"); err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("err = %v, want one naming %s", err, want)
+			}
+			after := snapshot(t, dir)
+			for k := range before {
+				if strings.Contains(k, ".tmp-") {
+					delete(before, k)
+				}
+			}
+			equal(t, "after the failure", after, before)
+		})
+	}
 }
