@@ -175,6 +175,17 @@ func TestTranslations(t *testing.T) {
 			tr("content/en/sheet.md", "en", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}))
 		one(t, Translations(pages, []string{"nb", "en", "pl"}), Error, "content/pl/", `no emergency sheet for language "pl"`)
 	})
+	t.Run("a poster missing, or without its layout", func(t *testing.T) {
+		sheets := []render.Page{tr("content/nb/ark.md", "nb", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}),
+			tr("content/en/sheet.md", "en", "sheet", map[string]any{"type": "sheet", "layout": "sheet"}),
+			tr("content/pl/sheet.md", "pl", "sheet", map[string]any{"type": "sheet", "layout": "sheet"})}
+		pages := append(append(both[:2:2], sheets...), tr("content/nb/plakat.md", "nb", "poster", map[string]any{"type": "poster", "layout": "poster"}),
+			tr("content/en/poster.md", "en", "poster", map[string]any{"type": "poster", "layout": "poster"}))
+		one(t, Translations(pages, []string{"nb", "en", "pl"}), Error, "content/pl/", `no poster for language "pl", though other languages have them`)
+		pages = append(append(both[:2:2], sheets...), tr("content/nb/kort.md", "nb", "cards", map[string]any{"type": "cards"}),
+			tr("content/en/cards.md", "en", "cards", map[string]any{"type": "cards", "layout": "cards"}))
+		one(t, Translations(pages, []string{"nb", "en"}), Error, "content/nb/kort.md", "wallet cards (type: cards) without layout: cards")
+	})
 	t.Run("no sheets while only bokmål and English", func(t *testing.T) {
 		if fs := Translations(both, []string{"nb", "en"}); len(fs) > 0 {
 			t.Fatal(fs)

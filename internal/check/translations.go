@@ -58,7 +58,40 @@ func Translations(pages []render.Page, languages []string) []Finding {
 				Message: fmt.Sprintf("no %s translation: no page in %s has translationKey %q", languageNames[other], contentDir(pages, other), p.TranslationKey)})
 		}
 	}
-	return append(out, sheets(pages, languages)...)
+	out = append(out, sheets(pages, languages)...)
+	return append(out, printProducts(pages, languages)...)
+}
+
+// The print products besides the sheet: front matter type and layout, and what they are.
+var products = []struct{ typ, what string }{{"poster", "poster"}, {"cards", "wallet cards"}}
+
+// printProducts checks that once one language has a poster (or wallet cards), every language
+// has one, rendered with its own layout: the print page lists each product in every language.
+func printProducts(pages []render.Page, languages []string) []Finding {
+	var out []Finding
+	for _, pr := range products {
+		have := map[string]bool{}
+		for _, p := range pages {
+			if fmt.Sprint(p.Params["type"]) != pr.typ {
+				continue
+			}
+			have[p.Lang] = true
+			if l := fmt.Sprint(p.Params["layout"]); l != pr.typ {
+				out = append(out, Finding{File: p.File, Line: max(1, p.ParamLines["type"]), Severity: Error, Rule: "print",
+					Message: fmt.Sprintf("%s (type: %s) without layout: %s is rendered as an ordinary page", pr.what, pr.typ, pr.typ)})
+			}
+		}
+		if len(have) == 0 {
+			continue
+		}
+		for _, l := range languages {
+			if !have[l] {
+				out = append(out, Finding{File: contentDir(pages, l), Severity: Error, Rule: "print",
+					Message: fmt.Sprintf("no %s for language %q, though other languages have them: add a page with type: %s and layout: %s", pr.what, l, pr.typ, pr.typ)})
+			}
+		}
+	}
+	return out
 }
 
 func sheets(pages []render.Page, languages []string) []Finding {
