@@ -37,7 +37,8 @@ test: $(NPM)
 	VEIVISER_ALL_PAGES=1 $(GO) test -count=1 -timeout 20m ./...
 
 # Build time against plain Hugo, on the real content and on generated sites of 1,000 to
-# 10,000 pages; page weights; search speed in Chromium.
+# 10,000 pages; page weights; search speed in Chromium; the home page's first contentful
+# paint on Slow 3G with a 4x slower CPU; Lighthouse's scores (node_modules/.bin/lighthouse).
 bench: $(BIN) $(NPM)
 	$(GO) run ./cmd/veiviser-bench
 

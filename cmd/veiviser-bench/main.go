@@ -5,9 +5,11 @@
 // how the build grows with the number of pages: generated sites of 1,000 to 10,000 pages, on
 // which the time per page of veiviser's own work (its time less plain Hugo's) must stay within
 // 1.25 times that at 1,000 (linear growth). It also prints the
-// page weights of the real content, each language's search index gzipped and the time a search
-// takes in headless Chromium. It exits 1 when a ratio is over its target, a page over its
-// budget, an index over 100 KiB or a query over 30 ms. Run it in the repository's root folder
+// page weights of the real content, each language's search index gzipped, the time a search
+// takes in headless Chromium, the home page's first contentful paint on a slow phone
+// (firstpaint.go) and Lighthouse's four scores of three pages (lighthouse.go). It exits 1 when
+// a ratio is over its target, a page over its budget, an index over 100 KiB, a query over
+// 30 ms, the first paint over 2.5 s or a Lighthouse score under 95. Run it in the repository's root folder
 // (make bench does).
 package main
 
@@ -49,6 +51,12 @@ func main() {
 		failed = true
 	}
 	if !searchBench(res.Web, filepath.Join(tmp, "budget", "public")) {
+		failed = true
+	}
+	if !firstPaintBench(filepath.Join(tmp, "budget", "public")) {
+		failed = true
+	}
+	if !lighthouseBench(root, filepath.Join(tmp, "budget", "public")) {
 		failed = true
 	}
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"github.com/veiviser/veiviser/internal/budget"
 	"github.com/veiviser/veiviser/internal/chromium"
-	"net"
-	"net/http"
 	"os"
 	"path"
 	"regexp"
@@ -140,20 +138,18 @@ func orNone(d time.Duration) string {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
-// browse serves public on 127.0.0.1, starts headless Chromium with a fresh profile and calls fn
+// browse serves public (serve), starts headless Chromium with a fresh profile and calls fn
 // with a tab and the site's address, within a few minutes.
 func browse(public string, fn func(ctx context.Context, root string) error) error {
 	exe := chromium.Find()
 	if exe == "" {
 		return fmt.Errorf("skipped: no Chromium (apt-get install -y chromium-headless-shell)")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	root, stopServer, err := serve(public)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(public))}
-	go srv.Serve(ln)
-	defer srv.Close()
+	defer stopServer()
 
 	profile, err := os.MkdirTemp("", "veiviser-bench-chromium-")
 	if err != nil {
@@ -174,7 +170,7 @@ func browse(public string, fn func(ctx context.Context, root string) error) erro
 	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
 		return err
 	}
-	return fn(ctx, "http://"+ln.Addr().String()+"/")
+	return fn(ctx, root)
 }
 
 // searched is a script that waits until the search box's search is done (its User Timing entry

@@ -34,6 +34,7 @@ func TestSecurityHeaders(t *testing.T) {
 		"X-Permitted-Cross-Domain-Policies": {"none"},
 		"X-Content-Type-Options":            {"nosniff"},
 		"X-Frame-Options":                   {"DENY"},
+		"Cache-Control":                     {"immutable"}, // for the fingerprinted scripts
 	} {
 		for _, w := range want {
 			if !strings.Contains(got[name], w) {
