@@ -4,6 +4,7 @@ BIN     := bin/veiviser
 SOURCES := $(shell find cmd internal -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 NPM     := node_modules/.package-lock.json
+NPM_DEV := node_modules/.veiviser-dev
 
 .PHONY: all build serve test check bench clean
 
@@ -12,9 +13,15 @@ all: build
 $(BIN): $(SOURCES)
 	$(GO) build -o $(BIN) ./cmd/veiviser
 
-# JavaScript packages (search, and axe-core for the accessibility tests), from package-lock.json.
+# JavaScript packages from package-lock.json: what the build needs (search) for make and make
+# check; with the tools only tests and the bench use (axe-core, Lighthouse: about 110 MB) for
+# make test and make bench.
 $(NPM): package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
+
+$(NPM_DEV): package.json package-lock.json
 	npm ci --no-audit --no-fund
+	touch $@
 
 # The web site in public/ and the offline zip in dist/.
 build: $(BIN) $(NPM)
@@ -31,7 +38,7 @@ check: $(BIN) $(NPM)
 # Every test: the content check on the real content, then the Go tests (integration tests
 # build small sites, one runs the real binary, browser tests drive Chromium over http:// and
 # file://, here looking at every page in depth; go test ./... alone looks at a sample).
-test: $(NPM)
+test: $(NPM_DEV)
 	$(MAKE) --no-print-directory check
 	$(GO) vet ./...
 	VEIVISER_ALL_PAGES=1 $(GO) test -count=1 -timeout 20m ./...
@@ -39,7 +46,7 @@ test: $(NPM)
 # Build time against plain Hugo, on the real content and on generated sites of 1,000 to
 # 10,000 pages; page weights; search speed in Chromium; the home page's first contentful
 # paint on Slow 3G with a 4x slower CPU; Lighthouse's scores (node_modules/.bin/lighthouse).
-bench: $(BIN) $(NPM)
+bench: $(BIN) $(NPM_DEV)
 	$(GO) run ./cmd/veiviser-bench
 
 clean:
