@@ -141,6 +141,10 @@ func TestFocusNeverUnderTheBar(t *testing.T) {
 				t.Fatal("the skip link does not move the focus to main")
 			}
 			check("the skip link", 1)
+			// main is no control: no frame is drawn round it.
+			if frame, err := Eval[string](tab, `(() => { const s = getComputedStyle(document.getElementById('main')); return s.outlineStyle + ' ' + s.boxShadow })()`); err != nil || frame != "none none" {
+				t.Errorf("main, focused by the skip link, is drawn with outline and shadow %q (%v)", frame, err)
+			}
 		})
 	}
 }
