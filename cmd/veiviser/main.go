@@ -7,6 +7,7 @@
 //	veiviser serve [-dir DIR] [-bind ADDR] [-port N]
 //	veiviser check [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-format text|json] [-v]
 //	veiviser verify ZIP
+//	veiviser host [-dir DIR] [-addr HOST:PORT] [-pdf FILE] [-count] [ZIP]
 package main
 
 import (
@@ -37,6 +38,8 @@ Usage:
   veiviser check   check every page before publishing: sources, dates, contacts, links,
                    translations, sheets, readability; lists external links
   veiviser verify  check that an offline zip is whole: veiviser verify <zip>
+  veiviser host    share the offline zip on this machine's network (a shelter's Wi-Fi):
+                   veiviser host -addr 0.0.0.0:8080 [zip]
 
 Run "veiviser <command> -h" for a command's options.
 `
@@ -61,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = checkCmd(args, stdout, stderr)
 	case "verify":
 		err = verifyCmd(args, stdout, stderr)
+	case "host":
+		err = hostCmd(args, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -101,6 +106,11 @@ func parse(fs *flag.FlagSet, args []string, stdout io.Writer, summary string) er
 
 // parseArgs is parse for a command that takes n arguments, named in usage ("ZIP").
 func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer, summary, usage string, n int) error {
+	return parseArgsRange(fs, args, stdout, summary, usage, n, n)
+}
+
+// parseArgsRange is parse for a command that takes from min to max arguments.
+func parseArgsRange(fs *flag.FlagSet, args []string, stdout io.Writer, summary, usage string, atLeast, atMost int) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -118,10 +128,10 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer, summary, usage
 	if err != nil {
 		return usageError{err}
 	}
-	if fs.NArg() > n {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(n))}
+	if fs.NArg() > atMost {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(atMost))}
 	}
-	if fs.NArg() < n {
+	if fs.NArg() < atLeast {
 		return usageError{fmt.Errorf("missing argument:%s", usage)}
 	}
 	return nil

@@ -69,10 +69,11 @@ func TestScripts(t *testing.T) {
 			return sitegen.WriteArchive(env.WorkDir, sitegen.Minimal)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sheets":   sheets,
-			"json":     validJSON,
-			"zip-byte": zipByte,
-			"exitcode": exitCode,
+			"sheets":     sheets,
+			"json":       validJSON,
+			"zip-byte":   zipByte,
+			"exitcode":   exitCode,
+			"host-check": hostCheck,
 		},
 	})
 }
