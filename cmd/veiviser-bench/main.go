@@ -7,9 +7,10 @@
 // 1.25 times that at 1,000 (linear growth). It also prints the
 // page weights of the real content, each language's search index gzipped, the time a search
 // takes in headless Chromium, the home page's first contentful paint on a slow phone
-// (firstpaint.go) and Lighthouse's four scores of three pages (lighthouse.go). It exits 1 when
-// a ratio is over its target, a page over its budget, an index over 100 KiB, a query over
-// 30 ms, the first paint over 2.5 s or a Lighthouse score under 95. Run it in the repository's root folder
+// (firstpaint.go), Lighthouse's four scores of three pages (lighthouse.go) and how `veiviser
+// host` serves 200 phones at once (host.go). It exits 1 when a ratio is over its target, a page
+// over its budget, an index over 100 KiB, a query over 30 ms, the first paint over 2.5 s, a
+// Lighthouse score under 95 or a request to the host fails. Run it in the repository's root folder
 // (make bench does).
 package main
 
@@ -57,6 +58,9 @@ func main() {
 		failed = true
 	}
 	if !lighthouseBench(root, filepath.Join(tmp, "budget", "public")) {
+		failed = true
+	}
+	if !hostBench(root, res.ZipPath) {
 		failed = true
 	}
 
