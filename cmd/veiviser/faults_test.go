@@ -315,7 +315,7 @@ func TestKilledBuild(t *testing.T) {
 		t.Fatal("the changed page did not change the outputs: the test cannot tell them apart")
 	}
 
-	for _, step := range []string{"render", "minify", "check", "pdf", "offline", "pack", "editions", "write"} {
+	for _, step := range []string{"render", "minify", "check", "pdf", "offline", "pack", "editions", "zim", "write"} {
 		cmd := exec.Command(filepath.Join(binDir, "veiviser"), "build", "-today", today)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1700000000")

@@ -24,6 +24,7 @@ var built struct {
 	off    map[string][]byte
 	// oneFile are the one-file editions, by language.
 	oneFile map[string]string
+	zim     string // the Kiwix edition, "" without zimwriterfs
 }
 
 // RealBaseURL is the address the browser tests build the site for.
@@ -51,6 +52,7 @@ func TestMain(m *testing.M) {
 	built.data = res.Data
 	built.web, built.off = res.Web, res.Offline
 	built.oneFile = res.OneFile
+	built.zim = res.ZimPath
 	built.bundle, err = unzip(res.ZipPath, filepath.Join(dir, "unzipped"))
 	if err != nil {
 		panic(err)

@@ -101,7 +101,7 @@ func TestSteps(t *testing.T) {
 			lines = append(lines, s.name)
 		}
 	}
-	if want := []string{"render", "minify", "check", "pdf", "offline", "validate", "pack", "editions", "write"}; !slices.Equal(lines, want) {
+	if want := []string{"render", "minify", "check", "pdf", "offline", "validate", "pack", "editions", "zim", "write"}; !slices.Equal(lines, want) {
 		t.Errorf("the steps with a line are %v, want %v", lines, want)
 	}
 }

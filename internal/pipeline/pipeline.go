@@ -51,6 +51,8 @@ type Result struct {
 	Steps []StepTime
 	// OneFile are the one-file editions written to dist/, by language code.
 	OneFile map[string]string
+	// ZimPath is the Kiwix edition written to dist/, "" when zimwriterfs is missing.
+	ZimPath string
 }
 
 // StepTime is when one step of a run started, after the run began, and how long it took.
@@ -111,7 +113,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	return &Result{Web: b.web, Offline: b.off, ZipPath: b.zipPath, ZipSHA256: b.zipSHA256, ZipSize: len(b.zip),
 		Version: b.version, Budget: b.budget, Data: b.site.Data,
-		Languages: b.site.Languages, Locales: b.site.Locales, Steps: b.steps, OneFile: oneFileNames(b)}, nil
+		Languages: b.site.Languages, Locales: b.site.Locales, Steps: b.steps, OneFile: oneFileNames(b), ZimPath: b.zimPath}, nil
 }
 
 // validateStep (a step: steps.go) checks every link and anchor of the bundle, as check does

@@ -53,7 +53,8 @@ var steps = []step{
 	{name: "validate", after: []string{"offline"}, reads: []string{"off", "web", "site"}, run: validateStep},
 	{name: "pack", after: []string{"validate"}, reads: []string{"off", "version"}, writes: []string{"zip"}, run: packStep},
 	{name: "editions", after: []string{"validate", "rules"}, reads: []string{"off", "site", "rules", "version"}, writes: []string{"editions"}, run: editionsStep},
-	{name: "write", after: []string{"pack", "editions", "sync", "check"}, reads: []string{"zip", "editions", "web", "staged"}, writes: []string{"published"}, run: writeStep},
+	{name: "zim", after: []string{"validate"}, reads: []string{"off", "site", "version"}, writes: []string{"zim"}, run: zimStep},
+	{name: "write", after: []string{"pack", "editions", "zim", "sync", "check"}, reads: []string{"zip", "editions", "zim", "web", "staged"}, writes: []string{"published"}, run: writeStep},
 	{name: "report", plain: true, after: []string{"write", "weigh"}, reads: []string{"zip", "budget"}, run: reportStep},
 }
 
@@ -93,6 +94,8 @@ type build struct {
 	budget    budget.Report    // weigh
 	off       tree.Tree        // offline: the offline bundle's files
 	editions  []publish.Output // editions: the one-file editions, in dist/
+	zim       []byte           // zim: the Kiwix edition, nil when zimwriterfs is missing
+	zimPath   string           //
 	zip       []byte           // pack
 	zipPath   string           //
 	zipSHA256 string           //
@@ -256,12 +259,16 @@ func packStep(_ context.Context, b *build) (string, error) {
 	return fmt.Sprintf("%d files, %s", len(b.off)+len(bundle.Added), kib(len(zip))), nil
 }
 
-// writeStep puts public/, the zip and the one-file editions in place together, or none of
-// them; they are then the only ones in dist, so that two versions cannot be mixed up.
+// writeStep puts public/, the zip, the one-file editions and the ZIM in place together, or none
+// of them; they are then the only ones in dist, so that two versions cannot be mixed up (a
+// build without zimwriterfs removes an earlier ZIM).
 func writeStep(_ context.Context, b *build) (string, error) {
 	b.committed = true // from here CommitWith removes the staged folder itself
 	outputs := append([]publish.Output{{Name: b.zipPath, Data: b.zip}}, b.editions...)
-	if err := b.staged.CommitWith(outputs, "veiviser-offline-*.zip", "veiviser-*-*.html"); err != nil {
+	if b.zim != nil {
+		outputs = append(outputs, publish.Output{Name: b.zimPath, Data: b.zim})
+	}
+	if err := b.staged.CommitWith(outputs, "veiviser-offline-*.zip", "veiviser-*-*.html", "veiviser_*.zim"); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s (%d files, %s)", b.public, len(b.web), kib(b.web.Size())), nil
