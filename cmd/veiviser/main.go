@@ -6,7 +6,7 @@
 //	veiviser build [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-quiet]
 //	veiviser serve [-dir DIR] [-bind ADDR] [-port N]
 //	veiviser check [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-format text|json] [-v]
-//	veiviser verify ZIP
+//	veiviser verify ZIP|DIR
 //	veiviser host [-dir DIR] [-addr HOST:PORT] [-pdf FILE] [-count] [ZIP]
 package main
 
@@ -19,6 +19,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,7 +38,8 @@ Usage:
                    (built in memory: public/ and dist/ are not touched)
   veiviser check   check every page before publishing: sources, dates, contacts, links,
                    translations, sheets, readability; lists external links
-  veiviser verify  check that an offline zip is whole: veiviser verify <zip>
+  veiviser verify  check that an offline zip is whole: veiviser verify <zip>; or every
+                   edition in dist/ against its SHA256SUMS: veiviser verify dist
   veiviser host    share the offline zip on this machine's network (a shelter's Wi-Fi):
                    veiviser host -addr 0.0.0.0:8080 [zip]
 
@@ -232,10 +234,15 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 func verifyCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	if err := parseArgs(fs, args, stdout, "Check an offline zip: one folder holding index.html, LES-MEG.txt and SHA256SUMS,\n"+
-		"and every file in it as SHA256SUMS lists it. Names each file missing, changed or extra.", " ZIP", 1); err != nil {
+		"and every file in it as SHA256SUMS lists it. Names each file missing, changed or extra.\n"+
+		"Given a folder of editions (dist/) or its SHA256SUMS, check every edition it lists: each\n"+
+		"file there with its checksum, and each zip whole inside too.", " ZIP|DIR", 1); err != nil {
 		return err
 	}
 	name := fs.Arg(0)
+	if fi, err := os.Stat(name); err == nil && (fi.IsDir() || filepath.Base(name) == "SHA256SUMS") {
+		return verifyEditions(name, fi.IsDir(), stdout)
+	}
 	rep, err := verify.File(name)
 	if err != nil {
 		return err
@@ -248,5 +255,30 @@ func verifyCmd(args []string, stdout, stderr io.Writer) error {
 		return errFound
 	}
 	fmt.Fprintf(stdout, "%s: OK: %d files in %s/ match SHA256SUMS\n", name, rep.Files, rep.Folder)
+	return nil
+}
+
+// verifyEditions checks the editions of a folder (dist/), or of the folder of a SHA256SUMS.
+func verifyEditions(name string, isDir bool, stdout io.Writer) error {
+	dir := name
+	if !isDir {
+		dir = filepath.Dir(name)
+	}
+	eds, err := verify.Editions(dir)
+	if err != nil {
+		return err
+	}
+	problems := 0
+	for _, e := range eds {
+		for _, p := range e.Problems {
+			fmt.Fprintf(stdout, "%s: %s\n", filepath.Join(dir, e.Name), p)
+			problems++
+		}
+	}
+	if problems > 0 {
+		fmt.Fprintf(stdout, "%s: NOT OK: %d problem(s)\n", dir, problems)
+		return errFound
+	}
+	fmt.Fprintf(stdout, "%s: OK: %d editions match SHA256SUMS\n", dir, len(eds))
 	return nil
 }

@@ -43,6 +43,8 @@ func (a *Attr) Drop() { a.drop = true }
 type Element struct {
 	Name  string
 	Attrs []*Attr
+	// After is HTML to write right after the start tag, before what the element held.
+	After string
 }
 
 // Set gives the element attribute key with value val, adding it when it has none.
@@ -172,7 +174,7 @@ func walk(doc []byte, el func(*Element), cssFn func(Ref) string, out *bytes.Buff
 			return
 		}
 		open = false
-		cur.Attrs = cur.Attrs[:0]
+		cur.Attrs, cur.After = cur.Attrs[:0], ""
 		for i := range attrs {
 			attrs[i].raw = raws[i]
 			cur.Attrs = append(cur.Attrs, &attrs[i])
@@ -201,6 +203,7 @@ func walk(doc []byte, el func(*Element), cssFn func(Ref) string, out *bytes.Buff
 			}
 		}
 		out.Write(closing)
+		out.WriteString(cur.After)
 	}
 	for {
 		tt, data := l.Next()

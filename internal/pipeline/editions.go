@@ -58,7 +58,7 @@ func editionsStep(_ context.Context, b *build) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("the one-file edition in %s: %w", lang, err)
 		}
-		name := filepath.Join(b.dist, fmt.Sprintf("veiviser-%s-%s.html", lang, b.version))
+		name := filepath.Join(b.dist, oneFileName(lang, b.version))
 		b.editions = append(b.editions, publish.Output{Name: name, Data: ed.HTML})
 		parts = append(parts, fmt.Sprintf("%s %d pages %s", lang, len(ed.Pages), kib(len(ed.HTML))))
 		if len(ed.HTML) > oneFileLimit {

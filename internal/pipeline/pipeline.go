@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -111,7 +112,12 @@ func Run(opts Options) (*Result, error) {
 		}
 		return nil, err
 	}
-	return &Result{Web: b.web, Offline: b.off, ZipPath: b.zipPath, ZipSHA256: b.zipSHA256, ZipSize: len(b.zip),
+	web := b.web
+	if len(b.downloads) > 0 { // the web site as published: with its download pages filled in
+		web = b.web.Clone()
+		maps.Copy(web, b.downloads)
+	}
+	return &Result{Web: web, Offline: b.off, ZipPath: b.zipPath, ZipSHA256: b.zipSHA256, ZipSize: len(b.zip),
 		Version: b.version, Budget: b.budget, Data: b.site.Data,
 		Languages: b.site.Languages, Locales: b.site.Locales, Steps: b.steps, OneFile: oneFileNames(b), ZimPath: b.zimPath}, nil
 }

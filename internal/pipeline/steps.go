@@ -13,6 +13,7 @@ import (
 	"github.com/veiviser/veiviser/internal/budget"
 	"github.com/veiviser/veiviser/internal/bundle"
 	"github.com/veiviser/veiviser/internal/check"
+	"github.com/veiviser/veiviser/internal/downloads"
 	"github.com/veiviser/veiviser/internal/offline"
 	"github.com/veiviser/veiviser/internal/pdf"
 	"github.com/veiviser/veiviser/internal/publish"
@@ -54,7 +55,8 @@ var steps = []step{
 	{name: "pack", after: []string{"validate"}, reads: []string{"off", "version"}, writes: []string{"zip"}, run: packStep},
 	{name: "editions", after: []string{"validate", "rules"}, reads: []string{"off", "site", "rules", "version"}, writes: []string{"editions"}, run: editionsStep},
 	{name: "zim", after: []string{"validate"}, reads: []string{"off", "site", "version"}, writes: []string{"zim"}, run: zimStep},
-	{name: "write", after: []string{"pack", "editions", "zim", "sync", "check"}, reads: []string{"zip", "editions", "zim", "web", "staged"}, writes: []string{"published"}, run: writeStep},
+	{name: "downloads", quiet: true, after: []string{"pack", "editions", "zim"}, reads: []string{"web", "zip", "editions", "zim", "version"}, writes: []string{"downloads"}, run: downloadsStep},
+	{name: "write", after: []string{"downloads", "sync", "check"}, reads: []string{"zip", "editions", "zim", "downloads", "web", "staged"}, writes: []string{"published"}, run: writeStep},
 	{name: "report", plain: true, after: []string{"write", "weigh"}, reads: []string{"zip", "budget"}, run: reportStep},
 }
 
@@ -94,6 +96,8 @@ type build struct {
 	budget    budget.Report    // weigh
 	off       tree.Tree        // offline: the offline bundle's files
 	editions  []publish.Output // editions: the one-file editions, in dist/
+	downloads tree.Tree        // downloads: the web site's download pages filled in, and the editions to serve
+	sums      []byte           //   and dist/SHA256SUMS
 	zim       []byte           // zim: the Kiwix edition, nil when zimwriterfs is missing
 	zimPath   string           //
 	zip       []byte           // pack
@@ -244,6 +248,9 @@ func weighStep(_ context.Context, b *build) (string, error) {
 // offlineStep derives the offline bundle's files from the web tree.
 func offlineStep(_ context.Context, b *build) (string, error) {
 	b.off = offline.Make(b.web, b.site.BaseURL)
+	// The bundle's download page names the editions; it cannot hold their checksums (the
+	// zip holds the page).
+	downloads.Names(b.off, editionNames(b))
 	return fmt.Sprintf("%d files", len(b.off)), nil
 }
 
@@ -267,6 +274,11 @@ func writeStep(_ context.Context, b *build) (string, error) {
 	outputs := append([]publish.Output{{Name: b.zipPath, Data: b.zip}}, b.editions...)
 	if b.zim != nil {
 		outputs = append(outputs, publish.Output{Name: b.zimPath, Data: b.zim})
+	}
+	outputs = append(outputs, publish.Output{Name: filepath.Join(b.dist, "SHA256SUMS"), Data: b.sums})
+	if err := b.staged.Add(b.downloads); err != nil {
+		b.staged.Discard()
+		return "", err
 	}
 	if err := b.staged.CommitWith(outputs, "veiviser-offline-*.zip", "veiviser-*-*.html", "veiviser_*.zim"); err != nil {
 		return "", err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/gohugoio/hugo/common/hmaps"
+
 	"github.com/veiviser/veiviser/internal/zim"
 )
 
@@ -28,7 +30,7 @@ func zimStep(ctx context.Context, b *build) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("the Kiwix edition: %w", err)
 	}
-	b.zim, b.zimPath = r.Data, filepath.Join(b.dist, "veiviser_"+b.version+".zim")
+	b.zim, b.zimPath = r.Data, filepath.Join(b.dist, zimName(b.version))
 	line := fmt.Sprintf("%s %s, ", b.zimPath, kib(len(r.Data)))
 	if r.Cached {
 		line += "from the cache"
@@ -52,7 +54,7 @@ func zimMetadata(b *build) (zim.Metadata, error) {
 	if s, _ := b.site.Params["shorttitle"].(string); s != "" {
 		m.Title = s
 	}
-	if p, _ := b.site.Params["publisher"].(map[string]any); p != nil {
+	if p := hmaps.ToStringMap(b.site.Params["publisher"]); p != nil {
 		if s, _ := p["name"].(string); s != "" {
 			m.Creator = s
 		}

@@ -133,6 +133,11 @@ func (s *Staged) Sync(t, before tree.Tree) error {
 	return s.writeFiles(t, changed)
 }
 
+// Add writes the files of t into the staged folder, beside what it holds.
+func (s *Staged) Add(t tree.Tree) error {
+	return s.writeFiles(t, t.Paths())
+}
+
 // writeFiles writes the files of t named in paths into the staged folder.
 func (s *Staged) writeFiles(t tree.Tree, paths []string) error {
 	made := map[string]bool{}
