@@ -17,6 +17,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -24,6 +25,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/veiviser/veiviser/internal/links"
+	"github.com/veiviser/veiviser/internal/minifier"
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
@@ -117,9 +119,8 @@ func Make(t tree.Tree, opts Options) (*Edition, error) {
 	lang, dir := attrOr(find(home, isTag(atom.Html)), "lang", ""), attrOr(find(home, isTag(atom.Html)), "dir", "ltr")
 	title := text(find(home, isTag(atom.Title)))
 	var b bytes.Buffer
-	sum := sha256.Sum256([]byte(css))
 	fmt.Fprintf(&b, `<!doctype html><html lang="%s" dir="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`, esc(lang), esc(dir))
-	fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-%s'; img-src data:; base-uri 'none'; form-action 'none'">`, base64.StdEncoding.EncodeToString(sum[:]))
+	fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src '%s'; img-src data:; base-uri 'none'; form-action 'none'">`, styleHashSlot)
 	fmt.Fprintf(&b, `<meta name="referrer" content="no-referrer"><title>%s</title><style>%s</style></head><body class="onefile">`, esc(title), css)
 
 	// The quick exit, as on every page of the site but leading to the web exit.
@@ -192,7 +193,32 @@ func Make(t tree.Tree, opts Options) (*Edition, error) {
 		fmt.Fprintf(&b, `<p class="onefile-top"><a href="#top">↑ %s</a></p></section>`, esc(title))
 	}
 	b.WriteString(`</main></div></body></html>`)
-	return &Edition{HTML: b.Bytes(), Pages: order}, nil
+	out, err := seal(b.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return &Edition{HTML: out, Pages: order}, nil
+}
+
+// styleHashSlot stands in the policy for the stylesheet's hash until the file is minified.
+const styleHashSlot = "sha256-STYLE"
+
+var styleElement = regexp.MustCompile(`(?s)<style>(.*?)</style>`)
+
+// seal minifies the file, as every file the site publishes is, and then puts the hash of its
+// stylesheet, as the minifier left it, into its Content-Security-Policy.
+func seal(doc []byte) ([]byte, error) {
+	t := tree.Tree{"edition.html": doc}
+	if _, err := minifier.Tree(t, nil); err != nil {
+		return nil, err
+	}
+	doc = t["edition.html"]
+	m := styleElement.FindSubmatch(doc)
+	if m == nil || !bytes.Contains(doc, []byte(styleHashSlot)) {
+		return nil, fmt.Errorf("the one-file edition lost its stylesheet or its policy when minified")
+	}
+	sum := sha256.Sum256(m[1])
+	return bytes.Replace(doc, []byte(styleHashSlot), []byte("sha256-"+base64.StdEncoding.EncodeToString(sum[:])), 1), nil
 }
 
 // relink rewrites URL u of page p for the file: a page of the file becomes its section's

@@ -99,15 +99,15 @@ func TestMake(t *testing.T) {
 		}
 	}
 	for _, s := range []string{
-		`href="#p-seksjon-en--del"`,                  // a fragment of the page itself
-		`href="#p-seksjon-to--svar"`,                 // another page's fragment
-		`href="#p-seksjon-en"`,                       // the table of contents
-		`href="https://veiviser.no/seksjon/ark.pdf"`, // a file the edition does not hold
-		`href="https://veiviser.no/en/"`,             // another language
-		`href="https://udi.no/"`,                     // outside stays
-		`href="https://www.yr.no/"`,                  // the quick exit
-		`for="p-seksjon-to--x"`, `id="p-seksjon-to--x"`,
-		`<h2 class="contents-title" id="onefile-contents">På denne siden</h2>`,
+		`href=#p-seksjon-en--del`,                  // a fragment of the page itself
+		`href=#p-seksjon-to--svar`,                 // another page's fragment
+		`href=#p-seksjon-en`,                       // the table of contents
+		`href=https://veiviser.no/seksjon/ark.pdf`, // a file the edition does not hold
+		`href=https://veiviser.no/en/`,             // another language
+		`href=https://udi.no/`,                     // outside stays
+		`href=https://www.yr.no/`,                  // the quick exit
+		`for=p-seksjon-to--x`, `id=p-seksjon-to--x`,
+		`<h2 class=contents-title id=onefile-contents>På denne siden</h2>`,
 		`Hjelp nå?`,
 	} {
 		if !strings.Contains(html, s) {

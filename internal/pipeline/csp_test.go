@@ -102,7 +102,9 @@ func TestInlineStyleHashInPolicy(t *testing.T) {
 				if !slices.Contains(sources, want) {
 					t.Errorf("%s %s: the policy's style-src %q lacks %s, the hash of its <style> (%d bytes)", variant, p, sources, want, len(s))
 				}
-				if variant == "web" && !slices.Contains(headerSources, want) {
+				// The one-file editions in downloads/ are sent to be saved (_headers), and carry
+				// a policy of their own.
+				if variant == "web" && !strings.HasPrefix(p, "downloads/") && !slices.Contains(headerSources, want) {
 					t.Errorf("%s: _headers' style-src %q lacks %s, the hash of its <style>", p, headerSources, want)
 				}
 			}

@@ -441,8 +441,8 @@ func TestChangingANumberChangesEverySheet(t *testing.T) {
 	res := mustBuild(t, dir)
 	sheets := 0
 	for p, page := range res.Web {
-		if !bytes.Contains(page, []byte("class=sheet-contacts")) {
-			continue
+		if !bytes.Contains(page, []byte("class=sheet-contacts")) || strings.HasPrefix(p, "downloads/") {
+			continue // the one-file editions in downloads/ hold the sheets too
 		}
 		sheets++
 		sitegen.AssertFileContent(t, res.Web, p, `<a href="tel:+4722998877">`, "22 99 88 77", "! 22 33 11 60")
