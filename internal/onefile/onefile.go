@@ -6,8 +6,9 @@
 // addresses, and every link between the pages becomes a #fragment of the file.
 //
 // The pages come in the order a reader meets them: from the language's home page, depth first
-// through the links of each page's main content, then the home page's footer. At the top of the file are
-// the quick exit, the emergency numbers (the home page's help-now box) and a table of contents.
+// through the links of each page's main content, then the home page's footer. At the top of
+// the file are the quick exit, the emergency numbers (the home page's help-now box) and a
+// table of contents.
 // Links to what the file does not hold (another language, a PDF, the zip) lead to the web site.
 package onefile
 
@@ -178,8 +179,8 @@ func Make(t tree.Tree, opts Options) (*Edition, error) {
 				n.Attr[i].Val = u
 			}
 			if n.DataAtom == atom.Img {
-				if _, ok := attr(n, "src"); ok && !strings.HasPrefix(attrOr(n, "src", ""), "data:") {
-					bad = fmt.Errorf("%s: image %s is not inline", p, attrOr(n, "src", ""))
+				if src, ok := attr(n, "src"); ok && !strings.HasPrefix(src, "data:") && bad == nil {
+					bad = fmt.Errorf("%s: image %s is not inline", p, src)
 				}
 			}
 		})
