@@ -5,9 +5,10 @@
 //
 //	veiviser build [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-quiet]
 //	veiviser serve [-dir DIR] [-bind ADDR] [-port N]
-//	veiviser check [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-format text|json] [-v]
+//	veiviser check [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-format text|json] [-v] [-online [-timeout D]]
 //	veiviser verify ZIP|DIR
 //	veiviser host [-dir DIR] [-addr HOST:PORT] [-pdf FILE] [-count] [ZIP]
+//	veiviser new [-dir DIR] [-en NAME] [-today YYYY-MM-DD] SECTION/NAME
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/veiviser/veiviser/internal/linkcheck"
 	"github.com/veiviser/veiviser/internal/pipeline"
 	"github.com/veiviser/veiviser/internal/preview"
 	"github.com/veiviser/veiviser/internal/verify"
@@ -42,6 +44,7 @@ Usage:
                    edition in dist/ against its SHA256SUMS: veiviser verify dist
   veiviser host    share the offline zip on this machine's network (a shelter's Wi-Fi):
                    veiviser host -addr 0.0.0.0:8080 [zip]
+  veiviser new     a new page and its English translation, as drafts: veiviser new er-dette-meg/ny-side
 
 Run "veiviser <command> -h" for a command's options.
 `
@@ -68,6 +71,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = verifyCmd(args, stdout, stderr)
 	case "host":
 		err = hostCmd(args, stdout, stderr)
+	case "new":
+		err = newCmd(args, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -83,6 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	case errors.Is(err, errFound):
 		return 1 // the report says what is wrong
+	case errors.Is(err, errDeadLinks):
+		return 3 // check -online: no error, but dead external links (the report names them)
 	case err != nil:
 		// One line per error (a build the rules stop has one for each), each after the
 		// command's name: no blank or indented lines.
@@ -199,11 +206,14 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "the report's `format`: text, or json for tools")
 	verbose := fs.Bool("v", false, "list the LIX of every page, not only of the pages for people who may be victims")
 	baseURL := fs.String("base-url", "", "the web site's address, overriding baseURL in hugo.toml (as for build)")
+	online := fs.Bool("online", false, "also fetch every external link and contact web address: dead links and redirects are warnings")
+	timeout := fs.Duration("timeout", linkcheck.DefaultTimeout, "with -online, how long to wait for each `request`")
 	today := todayFlag(fs)
 	if err := parse(fs, args, stdout, "Check every page of every language before publishing: sources and checked dates,\n"+
 		"contacts, internal links and anchors (web and offline), translations, sheets and\n"+
 		"readability (LIX), and more: the rules the build enforces. External links are listed,\n"+
-		"not fetched. Exit 1 on any error."); err != nil {
+		"not fetched, but with -online. Exit 1 on any error; with -online, exit 3 when there is\n"+
+		"none but a dead external link."); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
@@ -217,6 +227,10 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	dead := 0
+	if *online {
+		dead = checkOnline(context.Background(), rep, onlineOptions(*timeout))
+	}
 	if *format == "json" {
 		err = rep.WriteJSON(stdout)
 	} else {
@@ -227,6 +241,9 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	if rep.Failed() {
 		return errFound
+	}
+	if dead > 0 {
+		return errDeadLinks
 	}
 	return nil
 }

@@ -78,6 +78,9 @@ func TestScripts(t *testing.T) {
 			"zip-byte":   zipByte,
 			"exitcode":   exitCode,
 			"host-check": hostCheck,
+			"unzip":      unzipTo,
+			"linkserver": linkServerCmd, // online_test.go
+			"linkhits":   linkHits,
 		},
 	})
 }

@@ -22,6 +22,7 @@ type Report struct {
 	Readability []Readability `json:"lix"`
 	Pages       int           `json:"pages"`     // content pages checked
 	Languages   []string      `json:"languages"` // the site's languages
+	Fetched     bool          `json:"-"`         // the external links were fetched (check -online)
 }
 
 // Summary counts the findings.
@@ -106,7 +107,11 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		for _, pl := range r.External {
 			n += len(pl.Links)
 		}
-		fmt.Fprintf(&b, "External links (listed, not fetched): %d in %s\n", n, plural(len(r.External), "file"))
+		how := "listed, not fetched"
+		if r.Fetched {
+			how = "fetched; dead ones and redirects are among the warnings below"
+		}
+		fmt.Fprintf(&b, "External links (%s): %d in %s\n", how, n, plural(len(r.External), "file"))
 		for _, pl := range r.External {
 			fmt.Fprintf(&b, "  %s\n", pl.File)
 			for _, l := range pl.Links {

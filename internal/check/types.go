@@ -34,6 +34,15 @@ var hugoDates = []string{"date", "lastmod", "publishdate", "expirydate", "pubdat
 // at all is left to Hugo, whose error names the file and line.
 func FrontMatterTypes(dir string) []Finding {
 	var out []Finding
+	eachFrontMatter(dir, func(file string, src []byte, fm map[string]any) {
+		out = append(out, frontMatterTypes(file, src, fm)...)
+	})
+	return out
+}
+
+// eachFrontMatter calls fn for every page file of the project in dir that has a front matter
+// Hugo can parse, with its path relative to dir (slashes), its bytes and its front matter.
+func eachFrontMatter(dir string, fn func(file string, src []byte, fm map[string]any)) {
 	filepath.WalkDir(filepath.Join(dir, contentRoot), func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !pageExts[strings.ToLower(filepath.Ext(p))] {
 			return nil
@@ -47,10 +56,9 @@ func FrontMatterTypes(dir string) []Finding {
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
-		out = append(out, frontMatterTypes(filepath.ToSlash(rel), src, cf.FrontMatter)...)
+		fn(filepath.ToSlash(rel), src, cf.FrontMatter)
 		return nil
 	})
-	return out
 }
 
 // pageExts are the extensions of the content files whose front matter is checked.

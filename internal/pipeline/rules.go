@@ -25,6 +25,7 @@ import (
 func sourceRules(dir string) []check.Finding {
 	out := check.UTF8(dir)
 	out = append(out, check.FrontMatterTypes(dir)...)
+	out = append(out, check.Drafts(dir)...)
 	return append(out, check.ConfigTypes(dir)...)
 }
 

@@ -266,21 +266,26 @@ func packStep(_ context.Context, b *build) (string, error) {
 	return fmt.Sprintf("%d files, %s", len(b.off)+len(bundle.Added), kib(len(zip))), nil
 }
 
-// writeStep puts public/, the zip, the one-file editions and the ZIM in place together, or none
-// of them; they are then the only ones in dist, so that two versions cannot be mixed up (a
+// writeStep puts public/, the zip, the one-file editions, the ZIM and the servers' header
+// snippets (dist/server/, serverconf.go) in place together, or none of them; they are then the only ones in dist, so that two versions cannot be mixed up (a
 // build without zimwriterfs removes an earlier ZIM).
 func writeStep(_ context.Context, b *build) (string, error) {
+	servers, err := serverOutputs(b)
+	if err != nil {
+		return "", err
+	}
 	b.committed = true // from here CommitWith removes the staged folder itself
 	outputs := append([]publish.Output{{Name: b.zipPath, Data: b.zip}}, b.editions...)
 	if b.zim != nil {
 		outputs = append(outputs, publish.Output{Name: b.zimPath, Data: b.zim})
 	}
+	outputs = append(outputs, servers...)
 	outputs = append(outputs, publish.Output{Name: filepath.Join(b.dist, "SHA256SUMS"), Data: b.sums})
 	if err := b.staged.Add(b.downloads); err != nil {
 		b.staged.Discard()
 		return "", err
 	}
-	if err := b.staged.CommitWith(outputs, "veiviser-offline-*.zip", "veiviser-*-*.html", "veiviser_*.zim"); err != nil {
+	if err := b.staged.CommitWith(outputs, "veiviser-offline-*.zip", "veiviser-*-*.html", "veiviser_*.zim", serverconfOthers); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s (%d files, %s)", b.public, len(b.web), kib(b.web.Size())), nil

@@ -23,7 +23,7 @@ func Root() string {
 }
 
 // projectParts are the parts of the repository a generated project shares.
-var projectParts = []string{"hugo.toml", "layouts", "assets", "i18n", "data"}
+var projectParts = []string{"hugo.toml", "layouts", "assets", "i18n", "data", "archetypes"}
 
 // CopyProject copies the configuration, layouts, assets, i18n and data of the project in
 // folder from into folder dir, and links its node_modules.

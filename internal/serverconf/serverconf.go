@@ -1,0 +1,216 @@
+// Package serverconf turns the site's _headers file (the security headers and cache rules
+// Netlify and Cloudflare Pages read, made from layouts/home.headers) into the same headers for
+// servers that do not read it: an nginx snippet, a Caddyfile snippet and an Apache .htaccess.
+// They are made from the built _headers, so the template stays the one source and the four
+// cannot disagree.
+package serverconf
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Header is one header line of a rule.
+type Header struct{ Name, Value string }
+
+// Rule is a path of _headers ("/*", "/js/*") and the headers it sets.
+type Rule struct {
+	Path    string
+	Line    int // in _headers
+	Headers []Header
+}
+
+// prefix is the path a rule applies to: all paths under it when wildcard, else only it.
+func (r Rule) prefix() (path string, wildcard bool) {
+	if p, ok := strings.CutSuffix(r.Path, "*"); ok {
+		return p, true
+	}
+	return r.Path, false
+}
+
+// all reports whether the rule applies to every path ("/*").
+func (r Rule) all() bool { return r.Path == "/*" }
+
+// Parse reads a _headers file: a path at the start of a line, then its headers indented,
+// "Name: Value"; blank lines and lines starting with # are skipped. Only what the servers can
+// be told the same way is accepted: paths that are exact or end in one *, and values without
+// the characters the servers' files would read as variables ($, {).
+func Parse(data []byte) ([]Rule, error) {
+	var rules []Rule
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		if line[0] != ' ' && line[0] != '\t' {
+			if !strings.HasPrefix(trimmed, "/") || strings.Contains(strings.TrimSuffix(trimmed, "*"), "*") || strings.Contains(trimmed, ":") || strings.ContainsAny(trimmed, " \t\"'") {
+				return nil, fmt.Errorf("_headers:%d: path %q: want an absolute path, ending in * or not (no other wildcard or placeholder)", n, trimmed)
+			}
+			rules = append(rules, Rule{Path: trimmed, Line: n})
+			continue
+		}
+		if len(rules) == 0 {
+			return nil, fmt.Errorf("_headers:%d: header %q before any path", n, trimmed)
+		}
+		name, value, ok := strings.Cut(trimmed, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || name == "" || strings.ContainsAny(name, " \t\"") {
+			return nil, fmt.Errorf("_headers:%d: %q: want Name: value", n, trimmed)
+		}
+		if strings.ContainsAny(value, "${}\"\\") {
+			return nil, fmt.Errorf("_headers:%d: %s: the value has $, {, }, \" or \\, which the server files would read otherwise", n, name)
+		}
+		r := &rules[len(rules)-1]
+		r.Headers = append(r.Headers, Header{name, value})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return rules, nil
+}
+
+// File is a server's configuration snippet.
+type File struct {
+	Name string // in dist/server/
+	Data []byte
+}
+
+// Names of the files, in dist/server/.
+const (
+	NginxFile  = "nginx.conf"
+	CaddyFile  = "Caddyfile"
+	ApacheFile = "htaccess"
+)
+
+// Files makes the three snippets from the _headers file.
+func Files(headers []byte) ([]File, error) {
+	rules, err := Parse(headers)
+	if err != nil {
+		return nil, err
+	}
+	return []File{{NginxFile, Nginx(rules)}, {CaddyFile, Caddy(rules)}, {ApacheFile, Apache(rules)}}, nil
+}
+
+const generated = "Made by veiviser build from the site's _headers (layouts/home.headers): change that\n" +
+	"template and rebuild, not this file.\n\n"
+
+func comment(b *strings.Builder, text string) {
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
+	}
+}
+
+// Nginx is a snippet to include in the server block: a location block per rule. nginx
+// applies the add_header lines of one level only (a location that has its own drops those
+// of the server and of "location /"), so each block repeats the headers of every rule that
+// applies to its paths, as the hosts of _headers combine them.
+func Nginx(rules []Rule) []byte {
+	var b strings.Builder
+	comment(&b, generated+"Include it in the server { } block of the site, whose root is the published public/\nfolder (copy it to /etc/nginx/snippets/veiviser.conf, say):\n\n    include /etc/nginx/snippets/veiviser.conf;\n\nIt has the site's location blocks (/, /js/, /downloads/): the server block needs no other.")
+	for _, r := range order(rules) {
+		p, wild := r.prefix()
+		if wild {
+			fmt.Fprintf(&b, "\nlocation %s {\n", p)
+		} else {
+			fmt.Fprintf(&b, "\nlocation = %s {\n", p)
+		}
+		for _, h := range applying(rules, r) {
+			fmt.Fprintf(&b, "    add_header %s \"%s\" always;\n", h.Name, h.Value)
+		}
+		b.WriteString("}\n")
+	}
+	return []byte(b.String())
+}
+
+// Caddy is a snippet to import in the site block: a header directive per rule, with the
+// rule's path as its matcher (Caddy applies every one that matches).
+func Caddy(rules []Rule) []byte {
+	var b strings.Builder
+	comment(&b, generated+"Import it in the site's block of the Caddyfile (copy it to /etc/caddy/veiviser-headers,\nsay):\n\n    veiviser.example.no {\n        root * /srv/veiviser/public\n        file_server\n        import /etc/caddy/veiviser-headers\n    }")
+	for _, r := range rules {
+		if r.all() {
+			b.WriteString("\nheader {\n")
+		} else {
+			fmt.Fprintf(&b, "\nheader %s {\n", r.Path)
+		}
+		for _, h := range r.Headers {
+			fmt.Fprintf(&b, "    %s \"%s\"\n", h.Name, h.Value)
+		}
+		b.WriteString("}\n")
+	}
+	return []byte(b.String())
+}
+
+// Apache is a .htaccess for the site's folder (mod_headers): the headers of "/*" for every
+// answer, those of the other rules inside an <If> on the request's path.
+func Apache(rules []Rule) []byte {
+	var b strings.Builder
+	comment(&b, generated+"Copy it into the site's folder as .htaccess (public/.htaccess, after each build), with\nmod_headers enabled (a2enmod headers) and AllowOverride FileInfo (or All) for the\nfolder; or put its lines in the <Directory> block of the site's configuration.")
+	b.WriteString("\n<IfModule mod_headers.c>\n")
+	for _, r := range rules {
+		indent := "    "
+		if !r.all() {
+			p, wild := r.prefix()
+			if wild {
+				fmt.Fprintf(&b, "    <If \"%%{REQUEST_URI} =~ m#^%s#\">\n", p)
+			} else {
+				fmt.Fprintf(&b, "    <If \"%%{REQUEST_URI} == '%s'\">\n", p)
+			}
+			indent = "        "
+		}
+		for _, h := range r.Headers {
+			fmt.Fprintf(&b, "%sHeader always set %s \"%s\"\n", indent, h.Name, strings.ReplaceAll(h.Value, "%", "%%"))
+		}
+		if !r.all() {
+			b.WriteString("    </If>\n")
+		}
+	}
+	b.WriteString("</IfModule>\n")
+	return []byte(b.String())
+}
+
+// order is the rules for nginx: one block per distinct path ("/*" is "location /").
+func order(rules []Rule) []Rule {
+	var out []Rule
+	seen := map[string]bool{}
+	for _, r := range rules {
+		if !seen[r.Path] {
+			seen[r.Path] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// applying is the headers of every rule whose paths include all of r's, in the order of
+// _headers; a later one of the same name replaces an earlier.
+func applying(rules []Rule, r Rule) []Header {
+	p, wild := r.prefix()
+	var out []Header
+	for _, o := range rules {
+		op, owild := o.prefix()
+		covers := (owild && strings.HasPrefix(p, op)) || (!owild && !wild && op == p)
+		if !covers {
+			continue
+		}
+		for _, h := range o.Headers {
+			replaced := false
+			for i := range out {
+				if strings.EqualFold(out[i].Name, h.Name) {
+					out[i], replaced = h, true
+				}
+			}
+			if !replaced {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}

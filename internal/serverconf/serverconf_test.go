@@ -1,0 +1,176 @@
+package serverconf
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// headers is a _headers as layouts/home.headers makes it (values shortened).
+const headers = `/*
+  Content-Security-Policy: default-src 'self'; style-src 'self' 'sha256-SPU6IYK2pxZOS8vUcqi/arAfCHQfFwzQS1moU2HXZhA='; frame-ancestors 'none'
+  Strict-Transport-Security: max-age=31536000; includeSubDomains
+  Referrer-Policy: no-referrer
+  Permissions-Policy: camera=(), microphone=()
+  X-Content-Type-Options: nosniff
+  X-Frame-Options: DENY
+/js/*
+  Cache-Control: public, max-age=31536000, immutable
+/downloads/*
+  Content-Disposition: attachment
+`
+
+// set is what a snippet sets, by the path it is for: "/*", "/js/*"; name → value.
+type set map[string]map[string]string
+
+func (s set) add(path, name, value string) {
+	if s[path] == nil {
+		s[path] = map[string]string{}
+	}
+	s[path][name] = value
+}
+
+var (
+	nginxLocation = regexp.MustCompile(`^location (= )?(/\S*) \{$`)
+	nginxHeader   = regexp.MustCompile(`^add_header ([\w-]+) "([^"]*)" always;$`)
+	caddyHeader   = regexp.MustCompile(`^header(?: (/\S*))? \{$`)
+	caddyField    = regexp.MustCompile(`^([\w-]+) "([^"]*)"$`)
+	apacheIf      = regexp.MustCompile(`^<If "%\{REQUEST_URI\} =~ m#\^(/\S*)#">$`)
+	apacheHeader  = regexp.MustCompile(`^Header always set ([\w-]+) "([^"]*)"$`)
+)
+
+// parseSnippet reads what a snippet sets; every line that is not a comment, blank or known
+// is an error.
+func parseSnippet(t *testing.T, name, text string) set {
+	t.Helper()
+	got := set{}
+	path := ""
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		bad := func() { t.Errorf("%s:%d: unexpected %q", name, i+1, line) }
+		switch name {
+		case NginxFile:
+			if m := nginxLocation.FindStringSubmatch(line); m != nil {
+				path = m[2] + "*"
+			} else if m := nginxHeader.FindStringSubmatch(line); m != nil && path != "" {
+				got.add(path, m[1], m[2])
+			} else if line == "}" {
+				path = ""
+			} else {
+				bad()
+			}
+		case CaddyFile:
+			if m := caddyHeader.FindStringSubmatch(line); m != nil {
+				path = m[1]
+				if path == "" {
+					path = "/*"
+				}
+			} else if m := caddyField.FindStringSubmatch(line); m != nil && path != "" {
+				got.add(path, m[1], m[2])
+			} else if line == "}" {
+				path = ""
+			} else {
+				bad()
+			}
+		case ApacheFile:
+			if line == "<IfModule mod_headers.c>" {
+				path = "/*"
+			} else if m := apacheIf.FindStringSubmatch(line); m != nil {
+				path = m[1] + "*"
+			} else if m := apacheHeader.FindStringSubmatch(line); m != nil && path != "" {
+				got.add(path, m[1], strings.ReplaceAll(m[2], "%%", "%"))
+			} else if line == "</If>" {
+				path = "/*"
+			} else if line == "</IfModule>" {
+				path = ""
+			} else {
+				bad()
+			}
+		}
+	}
+	return got
+}
+
+// Every snippet sets every header of every rule of _headers, for the rule's paths; nginx,
+// whose location blocks do not add to each other, repeats those of "/*" in each.
+func TestEverySnippetCarriesEveryHeader(t *testing.T) {
+	testSnippets(t, []byte(headers))
+}
+
+// The same for the _headers the site's template makes, as last built, when there is one.
+func TestBuiltHeaders(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "public", "_headers"))
+	if err != nil {
+		t.Skip("no public/_headers: not built")
+	}
+	testSnippets(t, data)
+}
+
+func testSnippets(t *testing.T, data []byte) {
+	rules, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) < 2 {
+		t.Fatalf("%d rules parsed", len(rules))
+	}
+	files, err := Files(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 {
+		t.Fatalf("%d files, want 3", len(files))
+	}
+	for _, f := range files {
+		got := parseSnippet(t, f.Name, string(f.Data))
+		for _, r := range rules {
+			want := map[string]string{}
+			if f.Name == NginxFile {
+				for _, h := range applying(rules, r) {
+					want[h.Name] = h.Value
+				}
+				for _, h := range rules[0].Headers { // "/*" in every block
+					if _, ok := want[h.Name]; !ok {
+						t.Errorf("%s: %s lacks %s of /*", f.Name, r.Path, h.Name)
+					}
+				}
+			}
+			for _, h := range r.Headers {
+				want[h.Name] = h.Value
+			}
+			for name, value := range want {
+				if got[r.Path][name] != value {
+					t.Errorf("%s: %s: %s is %q, want %q", f.Name, r.Path, name, got[r.Path][name], value)
+				}
+			}
+			if len(got[r.Path]) != len(want) {
+				t.Errorf("%s: %s sets %d headers, want %d: %v", f.Name, r.Path, len(got[r.Path]), len(want), got[r.Path])
+			}
+		}
+		if len(got) != len(rules) {
+			t.Errorf("%s: %d paths, want %d", f.Name, len(got), len(rules))
+		}
+	}
+}
+
+func TestParseRefusesWhatServersReadOtherwise(t *testing.T) {
+	for _, bad := range []string{
+		"/a/*/b\n  X: y\n",
+		"/:lang/*\n  X: y\n",
+		"  X: y\n",
+		"/*\n  X-Var: $host\n",
+		"/*\n  X: {path}\n",
+		"/*\n  no colon\n",
+	} {
+		if _, err := Parse([]byte(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
