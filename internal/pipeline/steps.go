@@ -52,11 +52,14 @@ var steps = []step{
 	{name: "weigh", quiet: true, after: []string{"pdf"}, reads: []string{"web"}, writes: []string{"budget"}, run: weighStep},
 	{name: "offline", after: []string{"pdf"}, reads: []string{"web", "site"}, writes: []string{"off"}, run: offlineStep},
 	{name: "validate", after: []string{"offline"}, reads: []string{"off", "web", "site"}, run: validateStep},
-	{name: "pack", after: []string{"validate"}, reads: []string{"off", "version"}, writes: []string{"zip"}, run: packStep},
+	// pack and zim run alongside validate; write waits for it.
+	{name: "pack", after: []string{"offline"}, reads: []string{"off", "version"}, writes: []string{"zip"}, run: packStep},
+	// The one-file editions rewrite the bundle's links, which validate proves first: a broken
+	// link is then named at the page and line it is written on, not in an edition.
 	{name: "editions", after: []string{"validate", "rules"}, reads: []string{"off", "site", "rules", "version"}, writes: []string{"editions"}, run: editionsStep},
-	{name: "zim", after: []string{"validate"}, reads: []string{"off", "site", "version"}, writes: []string{"zim"}, run: zimStep},
+	{name: "zim", after: []string{"offline"}, reads: []string{"off", "site", "version"}, writes: []string{"zim"}, run: zimStep},
 	{name: "downloads", quiet: true, after: []string{"pack", "editions", "zim"}, reads: []string{"web", "zip", "editions", "zim", "version"}, writes: []string{"downloads"}, run: downloadsStep},
-	{name: "write", after: []string{"downloads", "sync", "check"}, reads: []string{"zip", "editions", "zim", "downloads", "web", "staged"}, writes: []string{"published"}, run: writeStep},
+	{name: "write", after: []string{"downloads", "validate", "sync", "check"}, reads: []string{"zip", "editions", "zim", "downloads", "web", "staged"}, writes: []string{"published"}, run: writeStep},
 	{name: "report", plain: true, after: []string{"write", "weigh"}, reads: []string{"zip", "budget"}, run: reportStep},
 }
 
