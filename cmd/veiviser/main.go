@@ -5,7 +5,7 @@
 //
 //	veiviser build [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-quiet]
 //	veiviser serve [-dir DIR] [-bind ADDR] [-port N]
-//	veiviser check [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-format text|json] [-v] [-online [-timeout D]]
+//	veiviser check [-dir DIR] [-base-url URL] [-today YYYY-MM-DD] [-format text|json] [-v] [-drift] [-online [-timeout D]]
 //	veiviser verify ZIP|DIR
 //	veiviser host [-dir DIR] [-addr HOST:PORT] [-pdf FILE] [-count] [ZIP]
 //	veiviser new [-dir DIR] [-en NAME] [-today YYYY-MM-DD] SECTION/NAME
@@ -206,6 +206,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "the report's `format`: text, or json for tools")
 	verbose := fs.Bool("v", false, "list the LIX of every page, not only of the pages for people who may be victims")
 	baseURL := fs.String("base-url", "", "the web site's address, overriding baseURL in hugo.toml (as for build)")
+	drift := fs.Bool("drift", false, "list every translation that is behind its source, or records no sourceVersion")
 	online := fs.Bool("online", false, "also fetch every external link and contact web address: dead links and redirects are warnings")
 	timeout := fs.Duration("timeout", linkcheck.DefaultTimeout, "with -online, how long to wait for each `request`")
 	today := todayFlag(fs)
@@ -235,6 +236,10 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 		err = rep.WriteJSON(stdout)
 	} else {
 		err = rep.WriteText(stdout, *verbose)
+	}
+	if err == nil && *drift {
+		fmt.Fprintln(stdout)
+		err = rep.WriteDrift(stdout)
 	}
 	if err != nil {
 		return err

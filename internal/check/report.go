@@ -23,6 +23,28 @@ type Report struct {
 	Pages       int           `json:"pages"`     // content pages checked
 	Languages   []string      `json:"languages"` // the site's languages
 	Fetched     bool          `json:"-"`         // the external links were fetched (check -online)
+	Drift       []Stale       `json:"-"`         // the translations whose source changed since (check -drift lists them)
+}
+
+// WriteDrift lists every translation that is behind its source, or records no source
+// version, one line each: what veiviser check -drift prints.
+func (r *Report) WriteDrift(w io.Writer) error {
+	if len(r.Drift) == 0 {
+		_, err := fmt.Fprintln(w, "Every translation records the version of its source it was made from, and none is behind.")
+		return err
+	}
+	for _, s := range r.Drift {
+		var err error
+		if s.Recorded == "" {
+			_, err = fmt.Fprintf(w, "%s: records no sourceVersion; if it matches %s now, set sourceVersion: %q\n", s.Translation.File, s.Source.File, s.Now)
+		} else {
+			_, err = fmt.Fprintf(w, "%s: behind %s (sourceVersion %s, the source is now %s)\n", s.Translation.File, s.Source.File, s.Recorded, s.Now)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Summary counts the findings.

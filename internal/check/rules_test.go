@@ -387,3 +387,34 @@ func TestReport(t *testing.T) {
 		t.Errorf("JSON report:\n%s", js.String())
 	}
 }
+
+func TestDrift(t *testing.T) {
+	src := render.Page{File: "content/nb/gjeld.md", Lang: "nb", TranslationKey: "debt", Body: "\nGjeld kan være en felle.\n"}
+	now := SourceVersion(src.Body)
+	if now != SourceVersion("Gjeld kan være en felle.") || len(now) != 12 {
+		t.Fatalf("SourceVersion %q: it must ignore the whitespace around the body and be 12 hex digits", now)
+	}
+	en := func(recorded any) render.Page {
+		p := render.Page{File: "content/en/is-this-me/debt.md", Lang: "en", TranslationKey: "debt", Params: map[string]any{}, ParamLines: map[string]int{"sourceversion": 5}}
+		if recorded != nil {
+			p.Params["sourceversion"] = recorded
+		}
+		return p
+	}
+	if fs := DriftFindings([]render.Page{src, en(now)}); len(fs) > 0 {
+		t.Errorf("an up-to-date translation: %v", fs)
+	}
+	if d := Drift([]render.Page{src, en(nil)}); len(d) != 1 || d[0].Recorded != "" || d[0].Now != now {
+		t.Errorf("a translation that records nothing is listed: %+v", d)
+	}
+	if fs := DriftFindings([]render.Page{src, en(nil)}); len(fs) > 0 {
+		t.Errorf("a translation that records nothing is not judged: %v", fs)
+	}
+	changed := src
+	changed.Body = "Gjeld kan være en felle. Ny setning."
+	one(t, DriftFindings([]render.Page{changed, en(now)}), Warning, "content/en/is-this-me/debt.md",
+		"may be behind its source: content/nb/gjeld.md changed since this translation (sourceVersion "+now)
+	if f := DriftFindings([]render.Page{changed, en(now)}); len(f) == 1 && f[0].Line != 5 {
+		t.Errorf("the warning is at line %d, not at sourceVersion's", f[0].Line)
+	}
+}

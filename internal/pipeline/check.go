@@ -85,7 +85,8 @@ func CheckSite(opts CheckOptions) (*render.Result, *check.Report, error) {
 		return nil, nil, err
 	}
 	rep := &check.Report{Findings: b.findings, Pages: len(b.site.Content), Languages: b.site.Languages,
-		Readability: b.rules.readability, External: check.External(b.site.Content, b.rules.contacts)}
+		Readability: b.rules.readability, External: check.External(b.site.Content, b.rules.contacts),
+		Drift: check.Drift(b.site.Content)}
 	check.Sort(rep.Findings)
 	return b.site, rep, nil
 }

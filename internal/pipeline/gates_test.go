@@ -304,3 +304,33 @@ func TestPublisher(t *testing.T) {
 	}
 	sitegen.AssertFileContent(t, res.Web, "index.html", "! Eksempelorganisasjonen", "! class=publisher")
 }
+
+// Translation drift: a translation records the version of its source (sourceVersion); check
+// warns at it, naming both files, once the source's text changes, and not before; check -drift
+// lists a translation that records none.
+func TestTranslationDrift(t *testing.T) {
+	dir := project(t, "")
+	rep := runCheck(t, dir)
+	var now string
+	for _, s := range rep.Drift {
+		if s.Translation.File == "content/en/about.md" && s.Source.File == "content/nb/om.md" && s.Recorded == "" {
+			now = s.Now
+		}
+	}
+	if now == "" {
+		t.Fatalf("check -drift does not list content/en/about.md as recording no source version: %+v", rep.Drift)
+	}
+	replace("content/en/about.md", `(?m)^translationKey:.*$`, "$0\nsourceVersion: \""+now+"\"")(t, dir)
+	rep = runCheck(t, dir)
+	for _, f := range rep.Findings {
+		if f.Rule == "drift" {
+			t.Errorf("a translation made from its source as it is: %s", f)
+		}
+	}
+	replace("content/nb/om.md", `(?s)\n---\n`, "\n---\nEn ny første setning.\n")(t, dir)
+	rep = runCheck(t, dir)
+	f := has(t, rep, check.Warning, "drift", "content/en/about.md", "may be behind its source: content/nb/om.md changed since this translation (sourceVersion "+now)
+	if line := lineIn(t, dir, "content/en/about.md", "sourceVersion:"); f.Line != line {
+		t.Errorf("the warning is at line %d, sourceVersion at %d", f.Line, line)
+	}
+}

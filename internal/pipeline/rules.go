@@ -85,6 +85,7 @@ func siteRules(dir string, site *render.Result, cfg check.Config, baseURL string
 	add(check.Content(site.Content, site.Data, r.contacts, cfg)...)
 	add(check.Contacts(site.Content, r.contacts, sources)...)
 	add(check.Translations(site.Content, site.Languages)...)
+	add(check.DriftFindings(site.Content)...)
 	r.i18n = check.ReadI18n(dir, site.Languages)
 	add(check.Languages(dir, site, r.i18n, hugoToml)...)
 	if len(site.Languages) > 0 {
