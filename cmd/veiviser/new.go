@@ -24,6 +24,7 @@ import (
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
 	"github.com/gohugoio/hugo/parser/pageparser"
+	"github.com/veiviser/veiviser/internal/check"
 )
 
 // The languages of a new page: the page in bokmål and its English translation.
@@ -221,7 +222,33 @@ func createPages(dir string, p newPages, now time.Time) (err error) {
 			return fmt.Errorf("%s: %v", f, err)
 		}
 	}
-	return nil
+	return recordSource(filepath.Join(abs, filepath.FromSlash(p.nb)), filepath.Join(abs, filepath.FromSlash(p.en)))
+}
+
+// recordSource writes into the English page the version of the bokmål page it translates
+// (sourceVersion, check.SourceVersion), right after its translationKey: when the bokmål text
+// is written, check says the translation is behind until it is updated too.
+func recordSource(nb, en string) error {
+	src, err := os.ReadFile(nb)
+	if err != nil {
+		return err
+	}
+	cf, err := pageparser.ParseFrontMatterAndContent(bytes.NewReader(src))
+	if err != nil {
+		return fmt.Errorf("%s: %v", nb, err)
+	}
+	tr, err := os.ReadFile(en)
+	if err != nil {
+		return err
+	}
+	key := regexp.MustCompile(`(?m)^translationKey:.*\n`)
+	loc := key.FindIndex(tr)
+	if loc == nil {
+		return fmt.Errorf("%s: no translationKey line to put sourceVersion after", en)
+	}
+	line := fmt.Sprintf("sourceVersion: %q\n", check.SourceVersion(string(cf.Content)))
+	out := append(append(append([]byte{}, tr[:loc[1]]...), line...), tr[loc[1]:]...)
+	return os.WriteFile(en, out, 0o644)
 }
 
 // newContent runs Hugo's content creation for file (relative to the project in dir), each
