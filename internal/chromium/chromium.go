@@ -7,7 +7,6 @@ package chromium
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -15,11 +14,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/veiviser/veiviser/internal/toolversion"
 )
 
 // Names are the executables looked for, in order, after $CHROMIUM. Chromium's headless shell
@@ -58,15 +57,9 @@ func Version(exe string) (string, error) {
 		versions.Store(exe, v)
 		return v, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, exe, "--version").Output()
+	v, err := toolversion.Of(exe)
 	if err != nil {
-		return "", fmt.Errorf("%s --version: %w", exe, err)
-	}
-	v := strings.TrimSpace(string(out))
-	if v == "" {
-		return "", fmt.Errorf("%s --version printed nothing", exe)
+		return "", err
 	}
 	versions.Store(exe, v)
 	if memo != "" && os.MkdirAll(filepath.Dir(memo), 0o755) == nil {

@@ -30,6 +30,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/veiviser/veiviser/internal/publish"
+	"github.com/veiviser/veiviser/internal/toolversion"
 	"github.com/veiviser/veiviser/internal/tree"
 )
 
@@ -78,15 +79,9 @@ func version(exe string) (string, error) {
 	if v, ok := versions.Load(exe); ok {
 		return v.(string), nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, exe, "--version").Output()
+	v, err := toolversion.Of(exe)
 	if err != nil {
-		return "", fmt.Errorf("%s --version: %w", exe, err)
-	}
-	v := strings.TrimSpace(string(out))
-	if v == "" {
-		return "", fmt.Errorf("%s --version printed nothing", exe)
+		return "", err
 	}
 	versions.Store(exe, v)
 	return v, nil
