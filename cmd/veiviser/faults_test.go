@@ -198,7 +198,7 @@ func TestBadInputs(t *testing.T) {
 		{"invalid UTF-8", write("content/nb/om.md", page+"Bl\xe5.\n"), "content/nb/om.md"},
 		{"a javascript: link", write("content/nb/om.md", page+"[Lukk](javascript:window.close())\n"), "content/nb/om.md"},
 		{"a bad phone number", substitute("data/contacts.yaml", `phone: "22 33 11 60"`, `phone: "2233 1160"`), "data/contacts.yaml"},
-		{"a missing translation string", substitute("i18n/pl.toml", "exitButton = ", "exitButtonX = "), "i18n/pl.toml"},
+		{"a missing translation string", substitute("i18n/pl.toml", "[exitButton]\n", "[exitButtonX]\n"), "i18n/pl.toml"},
 		{"malformed data", write("data/facts.yaml", "age_adult: {value: 18\n"), "data/facts.yaml"},
 		{"malformed i18n", write("i18n/fr.toml", "exitButton = \"Quitter\n"), "i18n/fr.toml"},
 		{"a template error", write("layouts/_partials/footer.html", "{{ .Nope.Nope }}"), "layouts/_partials/footer.html"},

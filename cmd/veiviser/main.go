@@ -206,7 +206,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "the report's `format`: text, or json for tools")
 	verbose := fs.Bool("v", false, "list the LIX of every page, not only of the pages for people who may be victims")
 	baseURL := fs.String("base-url", "", "the web site's address, overriding baseURL in hugo.toml (as for build)")
-	drift := fs.Bool("drift", false, "list every translation that is behind its source, or records no sourceVersion")
+	drift := fs.Bool("drift", false, "list every translated page behind its source or recording no sourceVersion, then every i18n key behind its bokmål words or recording no hash")
 	online := fs.Bool("online", false, "also fetch every external link and contact web address: dead links and redirects are warnings")
 	timeout := fs.Duration("timeout", linkcheck.DefaultTimeout, "with -online, how long to wait for each `request`")
 	today := todayFlag(fs)

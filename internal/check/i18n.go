@@ -15,9 +15,24 @@ import (
 
 // I18n is one language's i18n file: the words the layouts use.
 type I18n struct {
-	Lang, File string            // "pl", "i18n/pl.toml"
-	Values     map[string]string // every key ("exitButton", "sheet.title") and its text (the "other" form)
-	lines      map[string]int    // the line of each key and table ("sheet", "contact.rosa")
+	Lang, File string                 // "pl", "i18n/pl.toml"
+	Values     map[string]string      // every key ("exitButton", "sheet.title") and its text (the "other" form)
+	Messages   map[string]I18nMessage // every key and its message: its forms and the hash it records
+	lines      map[string]int         // the line of each key and table ("sheet", "contact.rosa", "exitButton.hash")
+}
+
+// I18nMessage is one message of an i18n file, as go-i18n (Hugo's i18n) reads it: a key with a
+// string (its "other" form), or a table of go-i18n's reserved fields only:
+//
+//	[exitButton]
+//	hash = "3f2a9c1b0d4e"
+//	other = "Opuść tę stronę"
+//
+// Hugo shows the plural forms (zero, one, two, few, many, other); hash is go-i18n's field for
+// the version of the message this one was translated from (see MessageVersion), and is never shown.
+type I18nMessage struct {
+	Forms map[string]string // "other" and any other plural form, by its name in lower case
+	Hash  string            // "" when it records none
 }
 
 // Line is the line of key in the file, or of the nearest table above it ("sheet" for
@@ -53,28 +68,63 @@ func ReadI18n(dir string, langs []string) map[string]*I18n {
 		if err := toml.Unmarshal(src, &m); err != nil {
 			continue
 		}
-		f := &I18n{Lang: lang, File: name, Values: map[string]string{}, lines: tomlLines(string(src))}
-		flatten("", m, f.Values)
+		f := &I18n{Lang: lang, File: name, Values: map[string]string{}, Messages: map[string]I18nMessage{}, lines: tomlLines(string(src))}
+		flatten("", m, f)
 		out[lang] = f
 	}
 	return out
 }
 
-// flatten writes the translations of m into out, nested keys joined by dots; a table with an
-// "other" key is one translation with plural forms.
-func flatten(prefix string, m map[string]any, out map[string]string) {
+// flatten writes the messages of m into f, nested keys joined by dots. A table is one message
+// when all its keys are go-i18n's reserved fields with strings (as go-i18n decides): its words
+// are its "other" form.
+func flatten(prefix string, m map[string]any, f *I18n) {
 	for k, v := range m {
 		switch v := v.(type) {
 		case map[string]any:
-			if other, ok := v["other"]; ok {
-				out[prefix+k] = fmt.Sprint(other)
+			if msg, ok := i18nMessage(v); ok {
+				f.Messages[prefix+k] = msg
+				f.Values[prefix+k] = msg.Forms["other"]
 				continue
 			}
-			flatten(prefix+k+".", v, out)
+			flatten(prefix+k+".", v, f)
 		default:
-			out[prefix+k] = fmt.Sprint(v)
+			f.Messages[prefix+k] = I18nMessage{Forms: map[string]string{"other": fmt.Sprint(v)}}
+			f.Values[prefix+k] = fmt.Sprint(v)
 		}
 	}
+}
+
+// i18nFields are go-i18n's reserved fields of a message (i18n/parse.go): a table with these
+// keys only is a message; "translation" is go-i18n v1's name for "other".
+var i18nFields = []string{"id", "description", "hash", "leftdelim", "rightdelim", "zero", "one", "two", "few", "many", "other", "translation"}
+
+// pluralForms are the plural forms of a message, in the order MessageVersion joins them.
+var pluralForms = []string{"zero", "one", "two", "few", "many", "other"}
+
+// i18nMessage reads t as a message, if it is one: a table whose keys are all reserved fields
+// with strings (a table with none is a table of keys; go-i18n refuses one with both).
+func i18nMessage(t map[string]any) (I18nMessage, bool) {
+	msg := I18nMessage{Forms: map[string]string{}}
+	if len(t) == 0 {
+		return msg, false
+	}
+	for k, v := range t {
+		s, ok := v.(string)
+		field := strings.ToLower(k)
+		if !ok || !slices.Contains(i18nFields, field) {
+			return msg, false
+		}
+		switch {
+		case field == "hash":
+			msg.Hash = strings.ToLower(strings.TrimSpace(s))
+		case field == "translation":
+			msg.Forms["other"] = s
+		case slices.Contains(pluralForms, field):
+			msg.Forms[field] = s
+		}
+	}
+	return msg, true
 }
 
 var (

@@ -24,23 +24,40 @@ type Report struct {
 	Languages   []string      `json:"languages"` // the site's languages
 	Fetched     bool          `json:"-"`         // the external links were fetched (check -online)
 	Drift       []Stale       `json:"-"`         // the translations whose source changed since (check -drift lists them)
+	I18nDrift   []I18nBehind  `json:"-"`         // the same of the i18n files' keys, by file
 }
 
 // WriteDrift lists every translation that is behind its source, or records no source
-// version, one line each: what veiviser check -drift prints.
+// version, one line each: what veiviser check -drift prints. The pages come first, then the
+// keys of the i18n files, by file and line; a file none of whose keys records a hash is one line.
 func (r *Report) WriteDrift(w io.Writer) error {
-	if len(r.Drift) == 0 {
-		_, err := fmt.Fprintln(w, "Every translation records the version of its source it was made from, and none is behind.")
+	if len(r.Drift) == 0 && len(r.I18nDrift) == 0 {
+		_, err := fmt.Fprintln(w, "Every translation, and every key of the i18n files, records the version of its source it was made from, and none is behind.")
 		return err
 	}
+	var lines []string
 	for _, s := range r.Drift {
-		var err error
 		if s.Recorded == "" {
-			_, err = fmt.Fprintf(w, "%s: records no sourceVersion; if it matches %s now, set sourceVersion: %q\n", s.Translation.File, s.Source.File, s.Now)
+			lines = append(lines, fmt.Sprintf("%s: records no sourceVersion; if it matches %s now, set sourceVersion: %q", s.Translation.File, s.Source.File, s.Now))
 		} else {
-			_, err = fmt.Fprintf(w, "%s: behind %s (sourceVersion %s, the source is now %s)\n", s.Translation.File, s.Source.File, s.Recorded, s.Now)
+			lines = append(lines, fmt.Sprintf("%s: behind %s (sourceVersion %s, the source is now %s)", s.Translation.File, s.Source.File, s.Recorded, s.Now))
 		}
-		if err != nil {
+	}
+	for _, b := range r.I18nDrift {
+		if b.Unrecorded() == b.Keys {
+			lines = append(lines, fmt.Sprintf("%s: none of its %d keys records a hash (the version of the words in %s it was translated from), so none is tracked", b.File, b.Keys, b.Source))
+			continue
+		}
+		for _, s := range b.Stale {
+			if s.Recorded == "" {
+				lines = append(lines, fmt.Sprintf("%s: i18n key %q records no hash; if it matches %s now, set hash = %q", fileLine(b.File, s.Line), s.Key, fileLine(b.Source, s.SourceLine), s.Now))
+			} else {
+				lines = append(lines, fmt.Sprintf("%s: i18n key %q is behind %s (hash %s, the source is now %s)", fileLine(b.File, s.Line), s.Key, fileLine(b.Source, s.SourceLine), s.Recorded, s.Now))
+			}
+		}
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(w, l); err != nil {
 			return err
 		}
 	}

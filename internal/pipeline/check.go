@@ -87,6 +87,9 @@ func CheckSite(opts CheckOptions) (*render.Result, *check.Report, error) {
 	rep := &check.Report{Findings: b.findings, Pages: len(b.site.Content), Languages: b.site.Languages,
 		Readability: b.rules.readability, External: check.External(b.site.Content, b.rules.contacts),
 		Drift: check.Drift(b.site.Content)}
+	if len(b.site.Languages) > 0 {
+		rep.I18nDrift = check.I18nDrift(b.rules.i18n, b.site.Languages[0])
+	}
 	check.Sort(rep.Findings)
 	return b.site, rep, nil
 }

@@ -90,6 +90,7 @@ func siteRules(dir string, site *render.Result, cfg check.Config, baseURL string
 	add(check.Languages(dir, site, r.i18n, hugoToml)...)
 	if len(site.Languages) > 0 {
 		add(check.MissingTranslations(site.MissingTranslations, r.i18n, site.Languages[0], check.OptionalI18n(dir))...)
+		add(check.I18nDriftFindings(r.i18n, site.Languages[0])...)
 	}
 	add(check.BaseURL(baseURL, hugoToml, fromFlag)...)
 	add(check.Publisher(site.Params, hugoToml)...)
