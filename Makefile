@@ -2,6 +2,8 @@
 GO      ?= go
 BIN     := bin/veiviser
 SOURCES := $(shell find cmd internal -name '*.go' -not -name '*_test.go') go.mod go.sum
+# veiviser deploy uses Hugo's deploy package, which is built only with this tag.
+TAGS    := -tags withdeploy
 
 NPM     := node_modules/.package-lock.json
 NPM_DEV := node_modules/.veiviser-dev
@@ -11,7 +13,7 @@ NPM_DEV := node_modules/.veiviser-dev
 all: build
 
 $(BIN): $(SOURCES)
-	$(GO) build -o $(BIN) ./cmd/veiviser
+	$(GO) build $(TAGS) -o $(BIN) ./cmd/veiviser
 
 # JavaScript packages from package-lock.json: what the build needs (search) for make and make
 # check; with the tools only tests and the bench use (axe-core, Lighthouse: about 110 MB) for
@@ -23,7 +25,8 @@ $(NPM_DEV): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# The web site in public/ and the offline zip in dist/.
+# The web site in public/ and the offline zip in dist/. Nothing is deployed: that is
+# ./bin/veiviser deploy (README).
 build: $(BIN) $(NPM)
 	./$(BIN) build
 
@@ -40,8 +43,8 @@ check: $(BIN) $(NPM)
 # file://, here looking at every page in depth; go test ./... alone looks at a sample).
 test: $(NPM_DEV)
 	$(MAKE) --no-print-directory check
-	$(GO) vet ./...
-	VEIVISER_ALL_PAGES=1 $(GO) test -count=1 -timeout 20m ./...
+	$(GO) vet $(TAGS) ./...
+	VEIVISER_ALL_PAGES=1 $(GO) test $(TAGS) -count=1 -timeout 20m ./...
 
 # Build time against plain Hugo, on the real content and on generated sites of 1,000 to
 # 10,000 pages; page weights; search speed in Chromium; the home page's first contentful

@@ -9,6 +9,7 @@
 //	veiviser verify ZIP|DIR
 //	veiviser host [-dir DIR] [-addr HOST:PORT] [-pdf FILE] [-count] [ZIP]
 //	veiviser new [-dir DIR] [-en NAME] [-today YYYY-MM-DD] SECTION/NAME
+//	veiviser deploy [-dir DIR] [-target NAME] [-dry-run] [-confirm] [-force] [-max-deletes N] [-today YYYY-MM-DD]
 package main
 
 import (
@@ -45,6 +46,8 @@ Usage:
   veiviser host    share the offline zip on this machine's network (a shelter's Wi-Fi):
                    veiviser host -addr 0.0.0.0:8080 [zip]
   veiviser new     a new page and its English translation, as drafts: veiviser new er-dette-meg/ny-side
+  veiviser deploy  build, then publish the site to a target of hugo.toml's [deployment] (S3,
+                   Google Cloud Storage, Azure Blob Storage): only what changed is uploaded
 
 Run "veiviser <command> -h" for a command's options.
 `
@@ -73,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = hostCmd(args, stdout, stderr)
 	case "new":
 		err = newCmd(args, stdout, stderr)
+	case "deploy":
+		err = deployCmd(args, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

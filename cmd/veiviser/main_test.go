@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,7 +34,12 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "veiviser"), ".")
+	// The binary deploys when these tests were built to (go test -tags withdeploy, as make test).
+	args := []string{"build", "-o", filepath.Join(dir, "veiviser")}
+	if deployBuilt {
+		args = append(args, "-tags", "withdeploy")
+	}
+	build := exec.Command("go", append(args, ".")...)
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building veiviser: " + err.Error())
@@ -72,7 +79,15 @@ func TestScripts(t *testing.T) {
 			}
 			return sitegen.WriteArchive(env.WorkDir, sitegen.Minimal)
 		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "withdeploy" {
+				return deployBuilt, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"append-env": appendEnv,
+			"gzgrep":     gzGrep,
 			"sheets":     sheets,
 			"json":       validJSON,
 			"zip-byte":   zipByte,
@@ -83,6 +98,34 @@ func TestScripts(t *testing.T) {
 			"linkhits":   linkHits,
 		},
 	})
+}
+
+// appendEnv appends the file src, its ${VAR}s expanded, to dst: append-env dst src.
+func appendEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: append-env dst src")
+	}
+	f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_APPEND|os.O_WRONLY, 0)
+	ts.Check(err)
+	_, err = f.WriteString(os.Expand(ts.ReadFile(args[1]), ts.Getenv))
+	ts.Check(err)
+	ts.Check(f.Close())
+}
+
+// gzGrep is grep for a gzipped file (as deploy uploads pages): [!] gzgrep regexp file.
+func gzGrep(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: gzgrep regexp file")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	zr, err := gzip.NewReader(strings.NewReader(ts.ReadFile(args[1])))
+	ts.Check(err)
+	text, err := io.ReadAll(zr)
+	ts.Check(err)
+	if re.Match(text) == neg {
+		ts.Fatalf("%s: match for %q: %v, want %v", args[1], args[0], !neg, neg)
+	}
 }
 
 // sheets writes an emergency sheet for every language hugo.toml configures (see

@@ -214,3 +214,10 @@ func applying(rules []Rule, r Rule) []Header {
 	}
 	return out
 }
+
+// For is the headers the rules give the URL path p ("/", "/nb/index.html"): those of every rule
+// that applies to it, in the order of _headers, a later one of the same name replacing an
+// earlier (as applying does for a rule's path). internal/deploy sets them on each uploaded file.
+func For(rules []Rule, p string) []Header {
+	return applying(rules, Rule{Path: p})
+}
