@@ -5,13 +5,19 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"syscall"
 
+	"github.com/spf13/afero"
 	"github.com/veiviser/veiviser/internal/deploy"
 	"github.com/veiviser/veiviser/internal/pipeline"
+	"github.com/veiviser/veiviser/internal/publish"
+	"github.com/veiviser/veiviser/internal/tree"
 )
 
 // deployBuilt says whether this veiviser deploys (the scripts skip deploy.txtar when not).
@@ -24,12 +30,15 @@ func deployCmd(args []string, stdout, stderr io.Writer) error {
 	dryRun := fs.Bool("dry-run", false, "print what would be uploaded, updated and deleted; change nothing")
 	confirm := fs.Bool("confirm", false, "ask before changing anything")
 	force := fs.Bool("force", false, "upload every file, changed or not (after the headers changed)")
-	maxDeletes := fs.Int("max-deletes", -2, "stop, changing nothing, when more than `N` files would be deleted (-1: no limit; default: maxDeletes in hugo.toml, else 256)")
+	noBuild := fs.Bool("no-build", false, "deploy public/ as the last build wrote it, without building (refused if anything in it changed since)")
+	var maxDeletes optionalInt
+	fs.Var(&maxDeletes, "max-deletes", "stop, changing nothing, when more than `N` files would be deleted (-1: no limit; default: maxDeletes in hugo.toml, else 256)")
 	today := todayFlag(fs)
-	if err := parse(fs, args, stdout, "Build the site, as veiviser build does, then publish public/ to a deployment target of\n"+
-		"hugo.toml's [deployment] (S3, Google Cloud Storage, Azure Blob Storage or a folder): only\n"+
-		"the files that changed are uploaded, each with the headers of _headers. Credentials come\n"+
-		"from the environment, as each cloud's own tools read them."); err != nil {
+	if err := parse(fs, args, stdout, "Build the site, as veiviser build does (or, with -no-build, take public/ as the last build\n"+
+		"wrote it), then publish it to a deployment target of hugo.toml's [deployment] (S3, Google\n"+
+		"Cloud Storage, Azure Blob Storage or a folder): only the files that changed are uploaded,\n"+
+		"each with the headers of _headers. Credentials come from the environment, as each cloud's\n"+
+		"own tools read them."); err != nil {
 		return err
 	}
 	now, err := today()
@@ -41,16 +50,53 @@ func deployCmd(args []string, stdout, stderr io.Writer) error {
 	if err := deploy.Target(*dir, *target); err != nil {
 		return err
 	}
-	// The site deployed is the one this build checked and wrote, from memory.
-	res, err := pipeline.Run(pipeline.Options{Dir: *dir, Log: stdout, Now: now})
-	if err != nil {
-		return err
+	var site tree.Tree
+	if *noBuild {
+		// public/ as the last build wrote it: every file as its manifest lists, read under the
+		// build lock, so that no build replaces it meanwhile.
+		public := filepath.Join(*dir, "public")
+		lock, err := publish.Acquire(public, filepath.Join(*dir, "dist"))
+		if err != nil {
+			return err
+		}
+		site, err = tree.FromFs(afero.NewBasePathFs(afero.NewOsFs(), public))
+		lock.Release()
+		if err != nil {
+			return err
+		}
+		if err := tree.CheckManifest(site, public); err != nil {
+			return err
+		}
+	} else {
+		// The site deployed is the one this build checked and wrote, from memory.
+		res, err := pipeline.Run(pipeline.Options{Dir: *dir, Log: stdout, Now: now})
+		if err != nil {
+			return err
+		}
+		site = res.Web
 	}
-	opts := deploy.Options{Dir: *dir, Site: res.Web, Target: *target, DryRun: *dryRun, Confirm: *confirm,
+	opts := deploy.Options{Dir: *dir, Site: site, Target: *target, DryRun: *dryRun, Confirm: *confirm,
 		Force: *force, In: os.Stdin, Out: stdout}
-	if *maxDeletes != -2 {
-		opts.MaxDeletes = maxDeletes
-	}
+	opts.MaxDeletes = maxDeletes.n
 	_, err = deploy.Run(ctx, opts)
 	return err
+}
+
+// optionalInt is an int flag that may be left unset (n is nil).
+type optionalInt struct{ n *int }
+
+func (o *optionalInt) String() string {
+	if o.n == nil {
+		return ""
+	}
+	return strconv.Itoa(*o.n)
+}
+
+func (o *optionalInt) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < -1 {
+		return fmt.Errorf("want a number of files, or -1 for no limit")
+	}
+	o.n = &n
+	return nil
 }

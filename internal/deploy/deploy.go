@@ -215,11 +215,11 @@ type file struct {
 
 // localFiles are the files of the site the target takes, by the key they get there, as
 // Hugo's deployer names and encodes them: without _headers (the object store has it as
-// metadata), through the target's include and exclude, index.html stripped when it says so.
+// metadata) and the build's manifest, through the target's include and exclude, index.html stripped when it says so.
 func localFiles(site tree.Tree, t *deployconfig.Target, matchers []*deployconfig.Matcher) (map[string]file, error) {
 	out := map[string]file{}
 	for p, body := range site {
-		if p == "_headers" || hidden(p) || !included(t.IncludeGlob, t.ExcludeGlob, p) {
+		if p == "_headers" || p == tree.ManifestName || hidden(p) || !included(t.IncludeGlob, t.ExcludeGlob, p) {
 			continue
 		}
 		for _, m := range matchers {

@@ -42,6 +42,10 @@ func TestServerSnippetsInDist(t *testing.T) {
 			}
 		}
 	}
+	// The CloudFront Function quotes the headers as JavaScript; internal/serverconf runs it.
+	if b, err := os.ReadFile(filepath.Join(dir, "dist", "server", "cloudfront-function.js")); err != nil || !strings.Contains(string(b), `"x-frame-options": "DENY"`) {
+		t.Errorf("dist/server/cloudfront-function.js: %v", err)
+	}
 	if _, err := os.Stat(stale); err == nil {
 		t.Error("dist/server/lighttpd.conf of an earlier build is left")
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -284,7 +285,15 @@ func writeStep(_ context.Context, b *build) (string, error) {
 	}
 	outputs = append(outputs, servers...)
 	outputs = append(outputs, publish.Output{Name: filepath.Join(b.dist, "SHA256SUMS"), Data: b.sums})
-	if err := b.staged.Add(b.downloads); err != nil {
+	// The list of what public/ holds, for veiviser deploy -no-build (tree.Manifest).
+	site := b.web.Clone()
+	maps.Copy(site, b.downloads)
+	added := maps.Clone(b.downloads)
+	if added == nil {
+		added = tree.Tree{}
+	}
+	added[tree.ManifestName] = tree.Manifest(site, b.version)
+	if err := b.staged.Add(added); err != nil {
 		b.staged.Discard()
 		return "", err
 	}

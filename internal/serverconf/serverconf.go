@@ -8,6 +8,7 @@ package serverconf
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -87,15 +88,18 @@ const (
 	NginxFile  = "nginx.conf"
 	CaddyFile  = "Caddyfile"
 	ApacheFile = "htaccess"
+	// CloudFrontFile is for a site in object storage behind Amazon CloudFront (veiviser deploy).
+	CloudFrontFile = "cloudfront-function.js"
 )
 
-// Files makes the three snippets from the _headers file.
+// Files makes the snippets from the _headers file.
 func Files(headers []byte) ([]File, error) {
 	rules, err := Parse(headers)
 	if err != nil {
 		return nil, err
 	}
-	return []File{{NginxFile, Nginx(rules)}, {CaddyFile, Caddy(rules)}, {ApacheFile, Apache(rules)}}, nil
+	return []File{{NginxFile, Nginx(rules)}, {CaddyFile, Caddy(rules)}, {ApacheFile, Apache(rules)},
+		{CloudFrontFile, CloudFront(rules)}}, nil
 }
 
 const generated = "Made by veiviser build from the site's _headers (layouts/home.headers): change that\n" +
@@ -127,6 +131,57 @@ func Nginx(rules []Rule) []byte {
 		b.WriteString("}\n")
 	}
 	return []byte(b.String())
+}
+
+// CloudFront is a CloudFront Function for the viewer response: an object store sends only the
+// headers it stores (Content-Type, Cache-Control, Content-Encoding, Content-Disposition), so
+// the CDN in front of it sets the rest. It applies the rules as the hosts of _headers do: every
+// rule whose path matches the request's, in order, a later header replacing an earlier.
+func CloudFront(rules []Rule) []byte {
+	var b strings.Builder
+	b.WriteString("// " + strings.ReplaceAll(strings.TrimRight(generated, "\n"), "\n", "\n// ") + "\n")
+	b.WriteString(`//
+// A CloudFront Function (runtime cloudfront-js-2.0), associated with the distribution's
+// viewer response: create it in the CloudFront console (Functions), paste this file, publish,
+// and associate it with each cache behavior of the site ("Viewer response").
+
+var rules = [
+`)
+	for _, r := range rules {
+		p, wild := r.prefix()
+		fmt.Fprintf(&b, "  {path: %s, prefix: %t, headers: {\n", quoteJS(p), wild)
+		for i, h := range r.Headers {
+			sep := ","
+			if i == len(r.Headers)-1 {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "    %s: %s%s\n", quoteJS(strings.ToLower(h.Name)), quoteJS(h.Value), sep)
+		}
+		b.WriteString("  }},\n")
+	}
+	b.WriteString(`];
+
+function handler(event) {
+  var uri = event.request.uri;
+  var headers = event.response.headers;
+  for (var i = 0; i < rules.length; i++) {
+    var r = rules[i];
+    if (r.prefix ? uri.indexOf(r.path) === 0 : uri === r.path) {
+      for (var name in r.headers) {
+        headers[name] = {value: r.headers[name]};
+      }
+    }
+  }
+  return event.response;
+}
+`)
+	return []byte(b.String())
+}
+
+// quoteJS is s as a JavaScript string literal (JSON's, which JavaScript reads the same).
+func quoteJS(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
 }
 
 // Caddy is a snippet to import in the site block: a header directive per rule, with the

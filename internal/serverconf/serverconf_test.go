@@ -1,7 +1,9 @@
 package serverconf
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -125,10 +127,14 @@ func testSnippets(t *testing.T, data []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 3 {
-		t.Fatalf("%d files, want 3", len(files))
+	if len(files) != 4 {
+		t.Fatalf("%d files, want 4", len(files))
 	}
 	for _, f := range files {
+		if f.Name == CloudFrontFile {
+			testCloudFront(t, rules, f.Data)
+			continue
+		}
 		got := parseSnippet(t, f.Name, string(f.Data))
 		for _, r := range rules {
 			want := map[string]string{}
@@ -173,4 +179,58 @@ func TestParseRefusesWhatServersReadOtherwise(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
+}
+
+// testCloudFront runs the CloudFront Function in Node.js for paths of each rule and others:
+// for each it must set exactly the headers the hosts of _headers send (For), in lower case.
+func testCloudFront(t *testing.T, rules []Rule, js []byte) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Log("no node: the CloudFront Function is not run")
+		return
+	}
+	uris := []string{"/", "/index.html", "/nb/er-dette-meg/", "/js/search.3f2a9c1b.js", "/js", "/downloads/veiviser-offline.zip", "/downloadsx"}
+	for _, r := range rules {
+		p, _ := r.prefix()
+		uris = append(uris, p, p+"x/y.html")
+	}
+	q, _ := json.Marshal(uris)
+	script := filepath.Join(t.TempDir(), "f.js")
+	program := string(js) + "\nconsole.log(JSON.stringify(" + string(q) +
+		".map(function (u) { return handler({request: {uri: u}, response: {headers: {}}}).headers; })));\n"
+	if err := os.WriteFile(script, []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(node, script).Output()
+	if err != nil {
+		t.Fatalf("node %s: %v", CloudFrontFile, err)
+	}
+	var got []map[string]struct{ Value string }
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(uris) {
+		t.Fatalf("%s printed %q: %v", CloudFrontFile, out, err)
+	}
+	for i, uri := range uris {
+		want := map[string]string{}
+		for _, h := range For(rules, uri) {
+			want[strings.ToLower(h.Name)] = h.Value
+		}
+		if len(got[i]) != len(want) {
+			t.Errorf("%s: %s gets %d headers, want %d", CloudFrontFile, uri, len(got[i]), len(want))
+		}
+		for name, value := range want {
+			if got[i][name].Value != value {
+				t.Errorf("%s: %s: %s is %q, want %q", CloudFrontFile, uri, name, got[i][name].Value, value)
+			}
+		}
+	}
+}
+
+// An exact path applies to that path only, after the rules before it.
+func TestCloudFrontExactPath(t *testing.T) {
+	rules, err := Parse([]byte(headers + "/search-index.js\n  Cache-Control: public, max-age=60\n/js/*\n  X-Frame-Options: SAMEORIGIN\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testCloudFront(t, rules, CloudFront(rules))
 }
