@@ -27,16 +27,26 @@ func Config(dir string) (config.AllProvider, error) {
 	flags := config.New()
 	flags.Set("workingDir", abs)
 	logger := loggers.New(loggers.Options{Level: logg.LevelError, StdOut: io.Discard, StdErr: io.Discard})
+	configs, err := loadConfig(abs, flags, logger)
+	if err != nil {
+		return nil, err
+	}
+	return configs.GetFirstLanguageConfig(), nil
+}
+
+// loadConfig reads the hugo.toml of the project in dir (absolute) as Hugo does for a
+// production build, with the settings in flags; an error is described as describeConfig does.
+func loadConfig(dir string, flags config.Provider, logger loggers.Logger) (*allconfig.Configs, error) {
 	configs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
 		Fs:          hugofs.Os,
 		Flags:       flags,
-		Filename:    filepath.Join(abs, "hugo.toml"),
+		Filename:    filepath.Join(dir, "hugo.toml"),
 		Environment: "production",
 		Environ:     environ(),
 		Logger:      logger,
 	})
 	if err != nil {
-		return nil, describeConfig(abs, err)
+		return nil, describeConfig(dir, err)
 	}
-	return configs.GetFirstLanguageConfig(), nil
+	return configs, nil
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/loggers"
 	"github.com/gohugoio/hugo/config"
-	"github.com/gohugoio/hugo/config/allconfig"
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
@@ -119,16 +118,9 @@ func Site(opts Options) (*Result, error) {
 
 	var log bytes.Buffer
 	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: io.Discard, StdErr: &log, DistinctLevel: logg.LevelWarn})
-	configs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
-		Fs:          hugofs.Os,
-		Flags:       flags,
-		Filename:    filepath.Join(dir, "hugo.toml"),
-		Environment: "production",
-		Environ:     environ(),
-		Logger:      logger,
-	})
+	configs, err := loadConfig(dir, flags, logger)
 	if err != nil {
-		return nil, describeConfig(dir, err)
+		return nil, err
 	}
 
 	dest := afero.NewMemMapFs()
