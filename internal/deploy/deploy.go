@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -140,6 +141,9 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 	dc.Targets, dc.Target = []*deployconfig.Target{&t}, t.Name
 	dc.Matchers, dc.Confirm, dc.DryRun, dc.Force, dc.MaxDeletes = matchers, false, false, opts.Force, maxDeletes
 	dc.InvalidateCDN = dc.InvalidateCDN && (t.CloudFrontDistributionID != "" || t.GoogleCloudCDNOrigin != "")
+	if len(dc.Ordering) == 0 {
+		dc.Ordering = []*regexp.Regexp{beforePages} // unless hugo.toml says another [deployment] order
+	}
 	fs, err := memFs(local)
 	if err != nil {
 		return plan, err
@@ -162,6 +166,11 @@ func Run(ctx context.Context, opts Options) (*Plan, error) {
 	fmt.Fprintf(opts.Out, "Done: %s has the site (%d files).\n", target.Name, len(local))
 	return plan, nil
 }
+
+// beforePages are the files uploaded before the pages (Hugo's deployer uploads the files an
+// order names first, then the rest): a page uploaded first could name a script, PDF or
+// edition the target does not have yet, for the moment until it does.
+var beforePages = regexp.MustCompile(`^js/|(?:^|/)SHA256SUMS$|\.(?:js|css|json|xml|txt|svg|png|jpg|webp|ico|pdf|zip|zim)$`)
 
 // pick is the target named name, or the first; an error names hugo.toml.
 func pick(dc deployconfig.DeployConfig, name string) (*deployconfig.Target, error) {

@@ -70,16 +70,19 @@ type sent struct {
 // fakeS3 starts an S3-compatible server on 127.0.0.1 with an empty bucket "site", and returns
 // the target URL for it and the headers of the last upload of each file, as S3 received them
 // (the fake keeps Content-Type, Content-Encoding and Content-Disposition, not Cache-Control).
-func fakeS3(t *testing.T) (target string, server *httptest.Server, headersOf func(key string) *sent) {
+func fakeS3(t *testing.T) (target string, server *httptest.Server, headersOf func(key string) *sent, order *[]string) {
 	t.Helper()
 	backend := s3mem.New()
 	var mu sync.Mutex
 	puts := map[string]http.Header{}
+	order = new([]string)
 	fake := gofakes3.New(backend).Server()
 	server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPut {
 			mu.Lock()
-			puts[strings.TrimPrefix(r.URL.Path, "/site/")] = r.Header.Clone()
+			key := strings.TrimPrefix(r.URL.Path, "/site/")
+			puts[key] = r.Header.Clone()
+			*order = append(*order, key)
 			mu.Unlock()
 		}
 		fake.ServeHTTP(w, r)
@@ -113,7 +116,7 @@ func fakeS3(t *testing.T) (target string, server *httptest.Server, headersOf fun
 		}
 		return s
 	}
-	return "s3://site?region=eu-north-1&use_path_style=true&endpoint=" + url.QueryEscape(server.URL), server, headersOf
+	return "s3://site?region=eu-north-1&use_path_style=true&endpoint=" + url.QueryEscape(server.URL), server, headersOf, order
 }
 
 func run(t *testing.T, dir string, s tree.Tree, opts deploy.Options) (*deploy.Plan, string, error) {
@@ -153,8 +156,16 @@ func keys(t *testing.T, u string) map[string]*blob.Attributes {
 }
 
 func TestDeployS3(t *testing.T) {
-	u, server, headersOf := fakeS3(t)
+	u, server, headersOf, order := fakeS3(t)
 	testDeploy(t, u, headersOf)
+
+	// The first deploy sent every other file before the first page, so that no page names a
+	// script or download the target does not have yet.
+	first := (*order)[:len(site())-1]
+	pages := slices.IndexFunc(first, func(k string) bool { return strings.HasSuffix(k, ".html") })
+	if pages != len(first)-3 || slices.ContainsFunc(first[pages:], func(k string) bool { return !strings.HasSuffix(k, ".html") }) {
+		t.Errorf("upload order: %v, want the other files before the 3 pages", first)
+	}
 
 	// What a browser gets from the store itself: the headers it sends for the file's metadata.
 	res, err := http.Get(server.URL + "/site/downloads/veiviser-offline.zip")
