@@ -54,20 +54,13 @@ var maxZip = verify.DefaultLimits.Bytes
 // Open reads the zip file name and checks it as veiviser verify does. A zip that is not whole
 // is refused with an error of one line that names the file and the first problem.
 func Open(name string) (*Bundle, error) {
-	f, err := os.Open(name)
+	f, size, err := verify.OpenFile(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a file", name)
-	}
-	if fi.Size() > maxZip {
-		return nil, fmt.Errorf("%s: %d bytes, more than a bundle may hold (%d)", name, fi.Size(), maxZip)
+	if size > maxZip {
+		return nil, fmt.Errorf("%s: %d bytes, more than a bundle may hold (%d)", name, size, maxZip)
 	}
 	// The zip is read once into memory and both checked and served from those bytes: a file
 	// changed on the disk after the check cannot be served unchecked.

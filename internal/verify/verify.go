@@ -66,21 +66,33 @@ type Report struct {
 // OK reports whether the zip is whole.
 func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
+// OpenFile opens the file name for reading, and returns its size: a folder or a device is
+// refused, naming it. The caller closes the file.
+func OpenFile(name string) (*os.File, int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a file", name)
+	}
+	return f, fi.Size(), nil
+}
+
 // File verifies the zip file at name, with DefaultLimits.
 func File(name string) (*Report, error) {
-	f, err := os.Open(name)
+	f, size, err := OpenFile(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a file", name)
-	}
-	rep, err := Reader(f, fi.Size(), DefaultLimits)
+	rep, err := Reader(f, size, DefaultLimits)
 	var nz *NotZipError
 	if errors.As(err, &nz) {
 		return nil, fmt.Errorf("not a zip file, or cut short: %s (%w)", name, nz.Err)
