@@ -38,12 +38,13 @@ serve: $(BIN)
 check: $(BIN) $(NPM)
 	./$(BIN) check
 
-# Every test: the content check on the real content, then the Go tests (integration tests
+# Every test: the content check on the real content, go vet and gofmt, then the Go tests (integration tests
 # build small sites, one runs the real binary, browser tests drive Chromium over http:// and
 # file://, here looking at every page in depth; go test ./... alone looks at a sample).
 test: $(NPM_DEV)
 	$(MAKE) --no-print-directory check
 	$(GO) vet $(TAGS) ./...
+	@unformatted=$$(gofmt -l cmd internal); if [ -n "$$unformatted" ]; then echo "not gofmt'ed (run gofmt -w):" $$unformatted; exit 1; fi
 	VEIVISER_ALL_PAGES=1 $(GO) test $(TAGS) -count=1 -timeout 20m ./...
 
 # Build time against plain Hugo, on the real content and on generated sites of 1,000 to

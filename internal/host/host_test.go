@@ -1,7 +1,6 @@
 package host
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/veiviser/veiviser/internal/bundle"
 	"github.com/veiviser/veiviser/internal/tree"
+	"github.com/veiviser/veiviser/internal/ziptest"
 )
 
 const testCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-abc='; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
@@ -285,35 +285,17 @@ func TestCounts(t *testing.T) {
 // rezip copies a zip, changing the bytes of the entry named by suffix with change.
 func rezip(t *testing.T, data []byte, suffix string, change func([]byte) []byte) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
 	changed := false
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		if strings.HasSuffix(f.Name, "/"+suffix) {
+	out := ziptest.Rewrite(t, data, func(name string, b []byte) (string, []byte, bool) {
+		if strings.HasSuffix(name, "/"+suffix) {
 			b, changed = change(b), true
 		}
-		h := f.FileHeader
-		w, err := zw.CreateHeader(&h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(b)
-	}
-	zw.Close()
+		return name, b, true
+	}, nil)
 	if !changed {
 		t.Fatalf("no %s in the zip", suffix)
 	}
-	return out.Bytes()
+	return out
 }
 
 // A zip that is not whole is refused, with one line that names it and the problem.
@@ -458,7 +440,7 @@ func TestLimits(t *testing.T) {
 	} else {
 		io.Copy(io.Discard, res.Body)
 	}
-	start := time.Now() // the first connection's idle time began before this
+	start := time.Now()              // the first connection's idle time began before this
 	c2, err := net.Dial("tcp", addr) // the kernel accepts it; the server does not yet
 	if err != nil {
 		t.Fatal(err)

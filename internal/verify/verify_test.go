@@ -18,6 +18,7 @@ import (
 
 	"github.com/veiviser/veiviser/internal/bundle"
 	"github.com/veiviser/veiviser/internal/tree"
+	"github.com/veiviser/veiviser/internal/ziptest"
 )
 
 func good(t *testing.T) []byte {
@@ -36,45 +37,6 @@ func good(t *testing.T) []byte {
 	}
 	return b
 }
-
-// rewrite returns the zip with edit applied to every entry: it returns the new name and
-// contents, or keep false to leave the entry out. extra entries are added at the end.
-func rewrite(t *testing.T, data []byte, edit func(name string, b []byte) (string, []byte, bool), extra map[string]string) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		name, nb, keep := edit(f.Name, b)
-		if !keep {
-			continue
-		}
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(nb)
-	}
-	for name, body := range extra {
-		w, _ := zw.Create(name)
-		w.Write([]byte(body))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
-}
-
-func same(name string, b []byte) (string, []byte, bool) { return name, b, true }
 
 // verifyZip verifies a zip held in memory, with DefaultLimits.
 func verifyZip(data []byte) (*Report, error) {
@@ -115,14 +77,14 @@ func TestGoodZip(t *testing.T) {
 		t.Fatalf("report = %+v", rep)
 	}
 	// Unpacked and packed again by another tool, it is still whole.
-	if got := problems(t, rewrite(t, good(t), same, nil)); len(got) > 0 {
+	if got := problems(t, ziptest.Rewrite(t, good(t), ziptest.Same, nil)); len(got) > 0 {
 		t.Fatal(got)
 	}
 }
 
 func TestChangedByte(t *testing.T) {
 	// A valid zip in which one byte of one file differs from what SHA256SUMS says.
-	changed := rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
+	changed := ziptest.Rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
 		if name == "veiviser-offline-test/om/index.html" {
 			b = bytes.Replace(b, []byte("Om Veiviser"), []byte("Om Veiviset"), 1)
 		}
@@ -152,7 +114,7 @@ func TestDamagedByte(t *testing.T) {
 }
 
 func TestMissingAndExtra(t *testing.T) {
-	edited := rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
+	edited := ziptest.Rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
 		return name, b, name != "veiviser-offline-test/css/style.css"
 	}, map[string]string{"veiviser-offline-test/js/tracker.js": "fetch('//evil')"})
 	want(t, problems(t, edited),
@@ -162,27 +124,27 @@ func TestMissingAndExtra(t *testing.T) {
 
 func TestStructure(t *testing.T) {
 	t.Run("two folders", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), same, map[string]string{"other/x.txt": "x"}))
+		got := problems(t, ziptest.Rewrite(t, good(t), ziptest.Same, map[string]string{"other/x.txt": "x"}))
 		want(t, got, "2 top-level entries (other/, veiviser-offline-test/), want exactly one folder")
 	})
 	t.Run("a file at the top", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), same, map[string]string{"README": "x"}))
+		got := problems(t, ziptest.Rewrite(t, good(t), ziptest.Same, map[string]string{"README": "x"}))
 		want(t, got, "README: a file at the top of the zip")
 	})
 	t.Run("no index.html", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
+		got := problems(t, ziptest.Rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
 			return name, b, name != "veiviser-offline-test/index.html"
 		}, nil))
 		want(t, got, "veiviser-offline-test/index.html: missing: the folder must hold index.html, LES-MEG.txt, VERSION, SHA256SUMS")
 	})
 	t.Run("no SHA256SUMS", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
+		got := problems(t, ziptest.Rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
 			return name, b, !strings.HasSuffix(name, "/SHA256SUMS")
 		}, nil))
 		want(t, got, "veiviser-offline-test/SHA256SUMS: missing")
 	})
 	t.Run("a bad line in SHA256SUMS", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
+		got := problems(t, ziptest.Rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
 			if strings.HasSuffix(name, "/SHA256SUMS") {
 				b = append(b, "not a checksum\n"...)
 			}
@@ -191,7 +153,7 @@ func TestStructure(t *testing.T) {
 		want(t, got, `veiviser-offline-test/SHA256SUMS: line 9 is not "<sha256>  <file>"`)
 	})
 	t.Run("an unsafe name", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), same, map[string]string{"veiviser-offline-test/../../etc/x": "x"}))
+		got := problems(t, ziptest.Rewrite(t, good(t), ziptest.Same, map[string]string{"veiviser-offline-test/../../etc/x": "x"}))
 		want(t, got, "veiviser-offline-test/../../etc/x: unsafe name")
 	})
 	t.Run("not a zip", func(t *testing.T) {
@@ -203,7 +165,7 @@ func TestStructure(t *testing.T) {
 
 // renamed returns the zip with its top folder renamed.
 func renamed(t *testing.T, data []byte, to string) []byte {
-	return rewrite(t, data, func(name string, b []byte) (string, []byte, bool) {
+	return ziptest.Rewrite(t, data, func(name string, b []byte) (string, []byte, bool) {
 		return to + strings.TrimPrefix(name, "veiviser-offline-test"), b, true
 	}, nil)
 }
@@ -214,7 +176,7 @@ func TestTheFolderMatchesTheVersion(t *testing.T) {
 			"veiviser-offline-v9/: the folder is named veiviser-offline-v9, but VERSION says this is test: want the folder veiviser-offline-test/")
 	})
 	t.Run("renamed, and VERSION changed to match", func(t *testing.T) {
-		edited := rewrite(t, renamed(t, good(t), "veiviser-offline-v9"), func(name string, b []byte) (string, []byte, bool) {
+		edited := ziptest.Rewrite(t, renamed(t, good(t), "veiviser-offline-v9"), func(name string, b []byte) (string, []byte, bool) {
 			if strings.HasSuffix(name, "/VERSION") {
 				b = []byte("v9\n")
 			}
@@ -223,13 +185,13 @@ func TestTheFolderMatchesTheVersion(t *testing.T) {
 		want(t, problems(t, edited), "veiviser-offline-v9/VERSION: changed: its SHA-256 differs")
 	})
 	t.Run("no VERSION", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
+		got := problems(t, ziptest.Rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
 			return name, b, !strings.HasSuffix(name, "/VERSION")
 		}, nil))
 		want(t, got, "veiviser-offline-test/VERSION: missing: the folder must hold")
 	})
 	t.Run("an empty VERSION", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
+		got := problems(t, ziptest.Rewrite(t, good(t), func(name string, b []byte) (string, []byte, bool) {
 			if strings.HasSuffix(name, "/VERSION") {
 				b = nil
 			}
@@ -253,7 +215,7 @@ func TestUnsafeEntries(t *testing.T) {
 		{"veiviser-offline-test/x\nveiviser-offline-test/y", `"veiviser-offline-test/x\nveiviser-offline-test/y": unsafe name: a control character`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := problems(t, rewrite(t, good(t), same, map[string]string{c.name: "x"}))
+			got := problems(t, ziptest.Rewrite(t, good(t), ziptest.Same, map[string]string{c.name: "x"}))
 			want(t, got, c.want)
 			if strings.Contains(got[0], "\n") {
 				t.Errorf("the problem is more than one line: %q", got[0])
@@ -276,7 +238,7 @@ func TestUnsafeEntries(t *testing.T) {
 		want(t, problems(t, out.Bytes()), "veiviser-offline-test/passwd: not a file but a symbolic link")
 	})
 	t.Run("two names differing in case", func(t *testing.T) {
-		got := problems(t, rewrite(t, good(t), same, map[string]string{"veiviser-offline-test/OM/index.html": "x"}))
+		got := problems(t, ziptest.Rewrite(t, good(t), ziptest.Same, map[string]string{"veiviser-offline-test/OM/index.html": "x"}))
 		want(t, got, "veiviser-offline-test/OM/index.html: the same name as veiviser-offline-test/om/index.html but for upper and lower case")
 	})
 }
