@@ -126,7 +126,7 @@ var gates = []gate{
 	// 3: translationKey.
 	{name: "a translationKey used twice in one language", archive: "-- content/en/using-safely.md --\n---\ntitle: Safe again\ntranslationKey: safety\nchecked: 2026-11-01\nsources: [site]\n---\nAgain.\n",
 		sev: check.Error, file: "content/en/using-safely.md", at: "translationKey: safety",
-		msg: `translationKey "safety" is also used by content/en/safety.md:3: each page of a language needs its own key`},
+		msg: `translationKey "safety" is also used by content/en/safety.md:4: each page of a language needs its own key`},
 
 	// 4: heading ids.
 	{name: "a heading id used twice", archive: "-- content/en/about.md --\n---\ntitle: About\ntranslationKey: about\nchecked: 2026-11-01\nsources: [site]\n---\n## Help {#help}\n\nText.\n\n## More help {#help}\n",

@@ -83,6 +83,7 @@ func siteRules(dir string, site *render.Result, cfg check.Config, baseURL string
 	}
 	sources, _ := site.Data["sources"].(map[string]any)
 	add(check.Content(site.Content, site.Data, r.contacts, cfg)...)
+	add(check.Descriptions(site.Content, site.Data)...)
 	add(check.Contacts(site.Content, r.contacts, sources)...)
 	add(check.Translations(site.Content, site.Languages)...)
 	add(check.DriftFindings(site.Content)...)

@@ -64,7 +64,9 @@ type Result struct {
 	// ContentDirs is the content folder of each language, relative to the project
 	// ("content/nb").
 	ContentDirs map[string]string
-	// Content lists every page that comes from a file in content/, in every language.
+	// Content lists every page that comes from a file in content/, in every language, but
+	// those no list shows (build: {list: never}, such as the neutral page): Hugo leaves them
+	// out of its page collections.
 	Content []Page
 	// Data is the project's data/ folder as Hugo read it.
 	Data map[string]any

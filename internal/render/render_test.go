@@ -65,3 +65,32 @@ func TestPublishDirMustBeEmpty(t *testing.T) {
 		t.Fatalf("error = %v, want one saying the folder is not empty", err)
 	}
 }
+
+// Content holds the pages the site lists, and leaves out those whose front matter keeps them
+// out of every list (build: {list: never}), as the neutral page does: the rules on Content,
+// such as the one on descriptions, judge what readers find in lists and search.
+func TestContentIsTheListedPages(t *testing.T) {
+	res, err := render.Site(render.Options{Dir: sitegen.New(t, sitegen.Minimal)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{
+		"content/nb/er-dette-meg/fa-hjelp.md": true,
+		"content/nb/er-dette-meg/_index.md":   true,
+		"content/en/is-this-me/get-help.md":   true,
+		"content/nb/vaer.md":                  false,
+		"content/en/weather.md":               false,
+	}
+	got := map[string]bool{}
+	for _, p := range res.Content {
+		got[p.File] = true
+	}
+	for f, w := range want {
+		if got[f] != w {
+			t.Errorf("%s in Content: %v, want %v", f, got[f], w)
+		}
+	}
+	if _, ok := res.Files["vaer/index.html"]; !ok {
+		t.Error("the neutral page was not published")
+	}
+}

@@ -147,7 +147,7 @@ func Sheets(dir string) (string, error) {
 	}
 	var b strings.Builder
 	for _, m := range regexp.MustCompile(`(?m)^\[languages\.([\w-]+)\]`).FindAllStringSubmatch(string(conf), -1) {
-		fmt.Fprintf(&b, "-- content/%s/sheet.md --\n---\ntitle: Ark\ntype: sheet\nlayout: sheet\ntranslationKey: sheet\nchecked: 2026-11-01\nsources: [site]\n---\n", m[1])
+		fmt.Fprintf(&b, "-- content/%s/sheet.md --\n---\ntitle: Ark\ndescription: Et ark å skrive ut.\ntype: sheet\nlayout: sheet\ntranslationKey: sheet\nchecked: 2026-11-01\nsources: [site]\n---\n", m[1])
 	}
 	return b.String(), nil
 }
@@ -225,6 +225,7 @@ Hello.
 -- content/nb/er-dette-meg/_index.md --
 ---
 title: Er dette meg?
+description: Hjelp for deg.
 translationKey: is-this-me
 checked: 2026-11-01
 sources: [ungno]
@@ -232,6 +233,7 @@ sources: [ungno]
 -- content/en/is-this-me/_index.md --
 ---
 title: Is this me?
+description: Help for you.
 translationKey: is-this-me
 checked: 2026-11-01
 sources: [ungno]
@@ -239,6 +241,7 @@ sources: [ungno]
 -- content/nb/er-dette-meg/fa-hjelp.md --
 ---
 title: Få hjelp
+description: Hvem du kan ringe.
 translationKey: get-help
 checked: 2026-11-01
 sources: [udi]
@@ -247,6 +250,7 @@ Ring {{< phone "rosa" >}}. Les [om oss]({{< ref "om.md" >}}).
 -- content/en/is-this-me/get-help.md --
 ---
 title: Get help
+description: Who to call.
 translationKey: get-help
 checked: 2026-11-01
 sources: [udi]
@@ -255,6 +259,7 @@ Call {{< phone "rosa" >}}. Read [about us]({{< ref "about.md" >}}).
 -- content/nb/om.md --
 ---
 title: Om nettstedet
+description: Hvem som lager siden.
 translationKey: about
 checked: 2026-11-01
 sources: [site]
@@ -263,6 +268,7 @@ Om.
 -- content/en/about.md --
 ---
 title: About
+description: Who makes the site.
 translationKey: about
 checked: 2026-11-01
 sources: [site]
@@ -271,6 +277,7 @@ About.
 -- content/nb/trygg-bruk.md --
 ---
 title: Trygg bruk
+description: Hva siden lagrer.
 translationKey: safety
 checked: 2026-11-01
 sources: [site]
@@ -279,6 +286,7 @@ Trygt.
 -- content/en/safety.md --
 ---
 title: Using this site safely
+description: What the site stores.
 translationKey: safety
 checked: 2026-11-01
 sources: [site]
