@@ -163,6 +163,17 @@ func TestEveryPageHasItsSafetyParts(t *testing.T) {
 	wantTels := []string{tel(t, "emergency"), tel(t, "police"), tel(t, "rosa")}
 	for _, v := range variants(t) {
 		s := surveyOf(t, v)
+		// The neutral pages the exit leads to are in the page's language and direction too: an
+		// Arabic one set left to right would look broken to whoever is watching.
+		for _, p := range built.pages {
+			if !isNeutral(p) {
+				continue
+			}
+			f, want := s.page(t, p).Facts, locales[languageOf(p)]
+			if f.Lang != want.Locale || f.Dir != want.Direction {
+				t.Errorf("%s %s: lang=%q dir=%q, want %q %q", v.name, p, f.Lang, f.Dir, want.Locale, want.Direction)
+			}
+		}
 		for _, p := range readerPages() {
 			f := s.page(t, p).Facts
 			where := v.name + " " + p

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -191,5 +192,59 @@ func checkEvents(t *testing.T, page string, ev Events, root string) {
 		if !strings.HasPrefix(r, root) && !strings.HasPrefix(r, "data:") {
 			t.Errorf("%s: requested %s, outside the site", page, r)
 		}
+	}
+}
+
+// TestDatesAreWrittenOut: every date a page shows in a <time> element is written out in the
+// page's language with its day and year, and nothing of the date pattern is left over (Hugo's
+// long Thai date left its era as a stray "G": "24 พฤศจิกายน G 2026").
+func TestDatesAreWrittenOut(t *testing.T) {
+	t.Parallel()
+	timeElement := regexp.MustCompile(`<time datetime="?(\d{4})-(\d{2})-(\d{2})"?>([^<]*)</time>`)
+	loneLetter := regexp.MustCompile(`(^|\s)[A-Za-z](\s|$)`)
+	langs := map[string]bool{}
+	for _, p := range built.pages {
+		b, err := os.ReadFile(filepath.Join(built.public, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range timeElement.FindAllStringSubmatch(string(b), -1) {
+			year, day, text := m[1], strings.TrimPrefix(m[3], "0"), m[4]
+			if !strings.Contains(text, year) || !regexp.MustCompile(`(^|\D)`+day+`(\D|$)`).MatchString(text) || loneLetter.MatchString(text) {
+				t.Errorf("%s: %s-%s-%s written as %q", p, m[1], m[2], m[3], text)
+			}
+			langs[languageOf(p)] = true
+		}
+	}
+	if len(langs) != len(locales) {
+		t.Errorf("dates found in the pages of %d languages, want all %d", len(langs), len(locales))
+	}
+}
+
+// TestSourcesAreMarkedNorwegian: in every page's list of sources, each source's name and title
+// (Norwegian texts) are marked lang=nb and set apart from the page's direction: a screen
+// reader then speaks them in Norwegian, and on an Arabic page the date stays in its place.
+func TestSourcesAreMarkedNorwegian(t *testing.T) {
+	t.Parallel()
+	item := regexp.MustCompile(`<li>(.*?)</li>`)
+	marked := regexp.MustCompile(`^<span lang="?nb"? dir="?ltr"?>[^<]*<cite>`)
+	n := 0
+	for _, p := range built.pages {
+		b, err := os.ReadFile(filepath.Join(built.public, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range item.FindAllStringSubmatch(string(b), -1) {
+			if !strings.Contains(m[1], "<cite>") {
+				continue
+			}
+			n++
+			if !marked.MatchString(m[1]) {
+				t.Errorf("%s: source %q is not marked as Norwegian text", p, m[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no source found in any page")
 	}
 }
