@@ -93,6 +93,7 @@ func Content(pages []render.Page, data map[string]any, cf *ContactFile, cfg Conf
 		out = append(out, frontMatter(p, sources, cfg)...)
 		out = append(out, typedContacts(p, phones)...)
 		out = append(out, unsafeLinks(p)...)
+		out = append(out, fullAddressLinks(p)...)
 	}
 	Sort(out)
 	return out
@@ -239,6 +240,23 @@ func unsafeLinks(p render.Page) []Finding {
 		scheme := strings.ToLower(dest[:strings.IndexByte(dest, ':')+1])
 		out = append(out, Finding{File: p.File, Line: p.BodyLine + strings.Count(text[:m[0]], "\n"), Severity: Error, Rule: "unsafe-link",
 			Message: fmt.Sprintf("link %q: a %s link does nothing a reader expects, and Hugo publishes it as #ZgotmplZ: link to a page or an https:// address", dest, scheme)})
+	}
+	return out
+}
+
+// refShortcode matches Hugo's ref shortcode, {{< ref "page.md" >}} (or with %).
+var refShortcode = regexp.MustCompile(`\{\{[<%]-?\s*ref\s`)
+
+// fullAddressLinks finds links made with Hugo's ref shortcode, which gives the page's full
+// address in baseURL: from a copy of the site served at any other address (the preview, a
+// shelter's server, a mirror) such a link leads the reader away to baseURL's host, and there
+// the exit script cannot keep the visit to one entry in the Back list. relref gives the path
+// from the site's root, as the menus' links are.
+func fullAddressLinks(p render.Page) []Finding {
+	var out []Finding
+	for _, m := range refShortcode.FindAllStringIndex(p.Body, -1) {
+		out = append(out, Finding{File: p.File, Line: p.BodyLine + strings.Count(p.Body[:m[0]], "\n"), Severity: Error, Rule: "ref-link",
+			Message: "{{< ref >}} links to the site's full address, which leads away from a copy served at any other address: write {{< relref \"…\" >}}"})
 	}
 	return out
 }

@@ -66,6 +66,9 @@ func TestContent(t *testing.T) {
 		{"data: image", page(nil, "![prikk](data:image/png;base64,iVBORw0KGgo=)"), ""},
 		{"the word javascript", page(nil, "Siden virker uten javascript: alt er tekst."), ""},
 		{"javascript: in a shortcode argument", page(nil, `{{< fact "javascript:x" >}}`), ""},
+		{"a ref link", page(nil, "Tekst.\n\nLes [om oss]({{< ref \"om.md\" >}})."), `content/nb/x.md:8: error: {{< ref >}} links to the site's full address`},
+		{"a ref link with %", page(nil, "Les [om oss]({{% ref \"om.md\" %}})."), `error: {{< ref >}} links`},
+		{"a relref link", page(nil, "Les [om oss]({{< relref \"om.md\" >}}) og [mer]({{<relref \"mer.md\">}})."), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Content([]render.Page{tc.page}, data, contacts, Config{Now: now})

@@ -195,7 +195,7 @@ sources: [site]
 ---
 Trygt.
 
-Les [om oss]({{< ref "om.md#ingen-slik" >}}).
+Les [om oss]({{< relref "om.md#ingen-slik" >}}).
 `, check.Error, "anchor", "content/nb/trygg-bruk.md", `no element with id "ingen-slik" in om/index.html`, 9},
 		{"relative link to a missing page", `
 -- content/en/about.md --

@@ -38,7 +38,7 @@ func TestErrorNamesTheContent(t *testing.T) {
 			file: "content/nb/om.md", line: 9, msg: `{{< contact >}} needs the id of a contact in data/contacts.yaml, like {{< contact "rosa" >}}`},
 		{name: "an unknown contact", archive: om("", "\nRing {{< phone \"finnes_ikke\" >}}.\n"),
 			file: "content/nb/om.md", line: 9, msg: `unknown contact "finnes_ikke": not in data/contacts.yaml`},
-		{name: "a reference to no page", archive: om("", "\nSe [x]({{< ref \"finnes-ikke.md\" >}}).\n"),
+		{name: "a reference to no page", archive: om("", "\nSe [x]({{< relref \"finnes-ikke.md\" >}}).\n"),
 			file: "content/nb/om.md", line: 9, msg: `REF_NOT_FOUND: Ref "finnes-ikke.md": page not found`},
 		{name: "a date Hugo cannot read", archive: om("date: 24.11.2026\n", ""),
 			file: "content/nb/om.md", line: 4, msg: `the "date" front matter field is not a parsable date`},

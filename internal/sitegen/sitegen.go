@@ -127,7 +127,7 @@ sources: [ungno, hfj]
 
 %[2]s Det varer i {{< fact "reflection_months" >}} måneder.
 
-- [Neste side]({{< ref "%[3]s/gen-%04[4]d.md" >}})
+- [Neste side]({{< relref "%[3]s/gen-%04[4]d.md" >}})
 - Ring {{< phone "police" >}}.
 `, n, para, next, m)
 		if err := writeFile(dir, fmt.Sprintf("content/%s/%s/gen-%04d.md", lang, sec, n), body); err != nil {
@@ -246,7 +246,7 @@ translationKey: get-help
 checked: 2026-11-01
 sources: [udi]
 ---
-Ring {{< phone "rosa" >}}. Les [om oss]({{< ref "om.md" >}}).
+Ring {{< phone "rosa" >}}. Les [om oss]({{< relref "om.md" >}}).
 -- content/en/is-this-me/get-help.md --
 ---
 title: Get help
@@ -255,7 +255,7 @@ translationKey: get-help
 checked: 2026-11-01
 sources: [udi]
 ---
-Call {{< phone "rosa" >}}. Read [about us]({{< ref "about.md" >}}).
+Call {{< phone "rosa" >}}. Read [about us]({{< relref "about.md" >}}).
 -- content/nb/om.md --
 ---
 title: Om nettstedet
