@@ -10,6 +10,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -92,15 +94,36 @@ const (
 	CloudFrontFile = "cloudfront-function.js"
 )
 
-// Files makes the snippets from the _headers file.
-func Files(headers []byte) ([]File, error) {
+// NotFound is the page a server sends, with status 404, for a path under Prefix that names no
+// file: "/en/" and "/en/404.html" for a language's folder, "/" and "/404.html" for the rest.
+// The page has the quick exit and the emergency numbers, as every page of the site.
+type NotFound struct{ Prefix, Page string }
+
+// Files makes the snippets from the _headers file and the site's 404 pages.
+func Files(headers []byte, notFound []NotFound) ([]File, error) {
 	rules, err := Parse(headers)
 	if err != nil {
 		return nil, err
 	}
-	return []File{{NginxFile, Nginx(rules)}, {CaddyFile, Caddy(rules)}, {ApacheFile, Apache(rules)},
-		{CloudFrontFile, CloudFront(rules)}}, nil
+	nf := byPrefix(notFound)
+	return []File{{NginxFile, Nginx(rules, nf)}, {CaddyFile, Caddy(rules, nf)}, {ApacheFile, Apache(rules, nf)},
+		{CloudFrontFile, CloudFront(rules, nf)}}, nil
 }
+
+// byPrefix is the 404 pages, the longest prefix first, so that a language's folder comes before
+// the site's root.
+func byPrefix(nf []NotFound) []NotFound {
+	out := slices.Clone(nf)
+	slices.SortStableFunc(out, func(a, b NotFound) int {
+		if c := len(b.Prefix) - len(a.Prefix); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Prefix, b.Prefix)
+	})
+	return out
+}
+
+const notFoundComment = "A path that names no file gets the 404 page of its language (status 404), which has the\nquick exit and the emergency numbers, as every page of the site."
 
 const generated = "Made by veiviser build from the site's _headers (layouts/home.headers): change that\n" +
 	"template and rebuild, not this file.\n\n"
@@ -115,9 +138,21 @@ func comment(b *strings.Builder, text string) {
 // applies the add_header lines of one level only (a location that has its own drops those
 // of the server and of "location /"), so each block repeats the headers of every rule that
 // applies to its paths, as the hosts of _headers combine them.
-func Nginx(rules []Rule) []byte {
+func Nginx(rules []Rule, notFound []NotFound) []byte {
 	var b strings.Builder
-	comment(&b, generated+"Include it in the server { } block of the site, whose root is the published public/\nfolder (copy it to /etc/nginx/snippets/veiviser.conf, say):\n\n    include /etc/nginx/snippets/veiviser.conf;\n\nIt has the site's location blocks (/, /js/, /downloads/): the server block needs no other.")
+	comment(&b, generated+"Include it in the server { } block of the site, whose root is the published public/\nfolder (copy it to /etc/nginx/snippets/veiviser.conf, say):\n\n    include /etc/nginx/snippets/veiviser.conf;\n\nIt has the site's location blocks (/, /js/, /downloads/) and its 404 pages: the server\nblock needs no other.")
+	if len(notFound) > 0 {
+		b.WriteString("\n")
+		comment(&b, notFoundComment)
+		b.WriteString("error_page 404 @notfound;\n\nlocation @notfound {\n")
+		for _, n := range notFound {
+			fmt.Fprintf(&b, "    rewrite ^%s %s break;\n", regexp.QuoteMeta(n.Prefix), n.Page)
+		}
+		for _, h := range For(rules, notFound[len(notFound)-1].Page) {
+			fmt.Fprintf(&b, "    add_header %s \"%s\" always;\n", h.Name, h.Value)
+		}
+		b.WriteString("}\n")
+	}
 	for _, r := range order(rules) {
 		p, wild := r.prefix()
 		if wild {
@@ -137,14 +172,24 @@ func Nginx(rules []Rule) []byte {
 // headers it stores (Content-Type, Cache-Control, Content-Encoding, Content-Disposition), so
 // the CDN in front of it sets the rest. It applies the rules as the hosts of _headers do: every
 // rule whose path matches the request's, in order, a later header replacing an earlier.
-func CloudFront(rules []Rule) []byte {
+func CloudFront(rules []Rule, notFound []NotFound) []byte {
 	var b strings.Builder
 	b.WriteString("// " + strings.ReplaceAll(strings.TrimRight(generated, "\n"), "\n", "\n// ") + "\n")
 	b.WriteString(`//
 // A CloudFront Function (runtime cloudfront-js-2.0), associated with the distribution's
 // viewer response: create it in the CloudFront console (Functions), paste this file, publish,
 // and associate it with each cache behavior of the site ("Viewer response").
-
+`)
+	if len(notFound) > 0 {
+		// CloudFront's error pages are set on the distribution, one for all paths.
+		fmt.Fprintf(&b, `//
+// A path that names no file: in the distribution's "Error pages", create a custom error
+// response for 403 and for 404 (an S3 origin answers 403 for a missing object) with the
+// response page path %s and the response code 404. That page has the quick exit and the
+// emergency numbers; CloudFront gives the same page for every language's folder.
+`, notFound[len(notFound)-1].Page)
+	}
+	b.WriteString(`
 var rules = [
 `)
 	for _, r := range rules {
@@ -186,9 +231,22 @@ func quoteJS(s string) string {
 
 // Caddy is a snippet to import in the site block: a header directive per rule, with the
 // rule's path as its matcher (Caddy applies every one that matches).
-func Caddy(rules []Rule) []byte {
+func Caddy(rules []Rule, notFound []NotFound) []byte {
 	var b strings.Builder
 	comment(&b, generated+"Import it in the site's block of the Caddyfile (copy it to /etc/caddy/veiviser-headers,\nsay):\n\n    veiviser.example.no {\n        root * /srv/veiviser/public\n        file_server\n        import /etc/caddy/veiviser-headers\n    }")
+	if len(notFound) > 0 {
+		b.WriteString("\n")
+		comment(&b, notFoundComment+"\n(handle_errors with a status code needs Caddy 2.8 or later.)")
+		b.WriteString("handle_errors 404 {\n")
+		for _, n := range notFound {
+			match := n.Prefix + "*"
+			if n.Prefix == "/" {
+				match = "*"
+			}
+			fmt.Fprintf(&b, "    rewrite %s %s\n", match, n.Page)
+		}
+		b.WriteString("    file_server\n}\n")
+	}
 	for _, r := range rules {
 		if r.all() {
 			b.WriteString("\nheader {\n")
@@ -205,9 +263,20 @@ func Caddy(rules []Rule) []byte {
 
 // Apache is a .htaccess for the site's folder (mod_headers): the headers of "/*" for every
 // answer, those of the other rules inside an <If> on the request's path.
-func Apache(rules []Rule) []byte {
+func Apache(rules []Rule, notFound []NotFound) []byte {
 	var b strings.Builder
 	comment(&b, generated+"Copy it into the site's folder as .htaccess (public/.htaccess, after each build), with\nmod_headers enabled (a2enmod headers) and AllowOverride FileInfo (or All) for the\nfolder; or put its lines in the <Directory> block of the site's configuration.")
+	if len(notFound) > 0 {
+		b.WriteString("\n")
+		comment(&b, notFoundComment)
+		for _, n := range notFound {
+			if n.Prefix == "/" {
+				fmt.Fprintf(&b, "ErrorDocument 404 %s\n", n.Page)
+				continue
+			}
+			fmt.Fprintf(&b, "<If \"%%{REQUEST_URI} =~ m#^%s#\">\n    ErrorDocument 404 %s\n</If>\n", n.Prefix, n.Page)
+		}
+	}
 	b.WriteString("\n<IfModule mod_headers.c>\n")
 	for _, r := range rules {
 		indent := "    "

@@ -42,14 +42,21 @@ var (
 	caddyField    = regexp.MustCompile(`^([\w-]+) "([^"]*)"$`)
 	apacheIf      = regexp.MustCompile(`^<If "%\{REQUEST_URI\} =~ m#\^(/\S*)#">$`)
 	apacheHeader  = regexp.MustCompile(`^Header always set ([\w-]+) "([^"]*)"$`)
+	apacheError   = regexp.MustCompile(`^ErrorDocument 404 (/\S*)$`)
+	nginxRewrite  = regexp.MustCompile(`^rewrite \^(/\S*) (/\S*) break;$`)
+	caddyRewrite  = regexp.MustCompile(`^rewrite (\*|/\S*) (/\S*)$`)
 )
 
-// parseSnippet reads what a snippet sets; every line that is not a comment, blank or known
-// is an error.
-func parseSnippet(t *testing.T, name, text string) set {
+// notFound are 404 pages as a site of three languages has them.
+var notFound = []NotFound{{"/", "/404.html"}, {"/en/", "/en/404.html"}, {"/ar/", "/ar/404.html"}}
+
+// parseSnippet reads what a snippet sets, and the 404 page it gives each path prefix (nginx's
+// @notfound location's headers are under "@notfound"); every line that is not a comment, blank
+// or known is an error.
+func parseSnippet(t *testing.T, name, text string) (set, map[string]string) {
 	t.Helper()
-	got := set{}
-	path := ""
+	got, notFound := set{}, map[string]string{}
+	path, errors, errPrefix := "", false, ""
 	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -60,6 +67,12 @@ func parseSnippet(t *testing.T, name, text string) set {
 		case NginxFile:
 			if m := nginxLocation.FindStringSubmatch(line); m != nil {
 				path = m[2] + "*"
+			} else if line == "error_page 404 @notfound;" {
+				got.add("@error_page", "404", "@notfound")
+			} else if line == "location @notfound {" {
+				path = "@notfound"
+			} else if m := nginxRewrite.FindStringSubmatch(line); m != nil && path == "@notfound" {
+				notFound[regexp.MustCompile(`\\(.)`).ReplaceAllString(m[1], "$1")] = m[2]
 			} else if m := nginxHeader.FindStringSubmatch(line); m != nil && path != "" {
 				got.add(path, m[1], m[2])
 			} else if line == "}" {
@@ -73,20 +86,39 @@ func parseSnippet(t *testing.T, name, text string) set {
 				if path == "" {
 					path = "/*"
 				}
+			} else if line == "handle_errors 404 {" {
+				errors = true
+			} else if m := caddyRewrite.FindStringSubmatch(line); m != nil && errors {
+				prefix := strings.TrimSuffix(m[1], "*")
+				if prefix == "" {
+					prefix = "/"
+				}
+				notFound[prefix] = m[2]
+			} else if line == "file_server" && errors {
 			} else if m := caddyField.FindStringSubmatch(line); m != nil && path != "" {
 				got.add(path, m[1], m[2])
 			} else if line == "}" {
-				path = ""
+				path, errors = "", false
 			} else {
 				bad()
 			}
 		case ApacheFile:
 			if line == "<IfModule mod_headers.c>" {
 				path = "/*"
+			} else if m := apacheIf.FindStringSubmatch(line); m != nil && path == "" {
+				errPrefix = m[1]
 			} else if m := apacheIf.FindStringSubmatch(line); m != nil {
 				path = m[1] + "*"
+			} else if m := apacheError.FindStringSubmatch(line); m != nil && path == "" {
+				prefix := errPrefix
+				if prefix == "" {
+					prefix = "/"
+				}
+				notFound[prefix] = m[1]
 			} else if m := apacheHeader.FindStringSubmatch(line); m != nil && path != "" {
 				got.add(path, m[1], strings.ReplaceAll(m[2], "%%", "%"))
+			} else if line == "</If>" && path == "" {
+				errPrefix = ""
 			} else if line == "</If>" {
 				path = "/*"
 			} else if line == "</IfModule>" {
@@ -96,7 +128,7 @@ func parseSnippet(t *testing.T, name, text string) set {
 			}
 		}
 	}
-	return got
+	return got, notFound
 }
 
 // Every snippet sets every header of every rule of _headers, for the rule's paths; nginx,
@@ -123,7 +155,7 @@ func testSnippets(t *testing.T, data []byte) {
 	if len(rules) < 2 {
 		t.Fatalf("%d rules parsed", len(rules))
 	}
-	files, err := Files(data)
+	files, err := Files(data, notFound)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,9 +165,35 @@ func testSnippets(t *testing.T, data []byte) {
 	for _, f := range files {
 		if f.Name == CloudFrontFile {
 			testCloudFront(t, rules, f.Data)
+			if !strings.Contains(string(f.Data), "response page path /404.html and the response code 404") {
+				t.Errorf("%s does not say how to set the 404 page", f.Name)
+			}
 			continue
 		}
-		got := parseSnippet(t, f.Name, string(f.Data))
+		got, pages := parseSnippet(t, f.Name, string(f.Data))
+		// Each language's folder gets its own 404 page, the rest the default language's.
+		for _, n := range notFound {
+			if pages[n.Prefix] != n.Page {
+				t.Errorf("%s: a missing path under %s gets %q, want %s", f.Name, n.Prefix, pages[n.Prefix], n.Page)
+			}
+		}
+		if len(pages) != len(notFound) {
+			t.Errorf("%s: 404 pages %v, want %v", f.Name, pages, notFound)
+		}
+		if f.Name == NginxFile {
+			// The 404 page is sent with the headers of its path, the security headers above all.
+			want := For(rules, "/404.html")
+			if got["@error_page"]["404"] != "@notfound" || len(got["@notfound"]) != len(want) {
+				t.Errorf("%s: the @notfound location sets %v, want %v", f.Name, got["@notfound"], want)
+			}
+			for _, h := range want {
+				if got["@notfound"][h.Name] != h.Value {
+					t.Errorf("%s: @notfound: %s is %q, want %q", f.Name, h.Name, got["@notfound"][h.Name], h.Value)
+				}
+			}
+			delete(got, "@error_page")
+			delete(got, "@notfound")
+		}
 		for _, r := range rules {
 			want := map[string]string{}
 			if f.Name == NginxFile {
@@ -232,5 +290,5 @@ func TestCloudFrontExactPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testCloudFront(t, rules, CloudFront(rules))
+	testCloudFront(t, rules, CloudFront(rules, nil))
 }
