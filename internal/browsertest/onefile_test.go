@@ -13,7 +13,8 @@ import (
 // English and Arabic) alone into an empty folder, as a phone's Downloads folder holds it, and
 // opens it over file:// at 360×740: nothing else is requested, nothing fails, no console error
 // (a style the policy refuses would be one), every #link leads to an element of the file, the
-// help-now numbers are in the first screen, and the exit link leaves it.
+// help-now numbers are in the first screen, a note says what the exit does without JavaScript,
+// and the exit link leaves it.
 func TestOneFileEditionWorksAlone(t *testing.T) {
 	t.Parallel()
 	b := browser(t)
@@ -59,6 +60,13 @@ func TestOneFileEditionWorksAlone(t *testing.T) {
 				if (!call || call.getBoundingClientRect().bottom > innerHeight) out.push('no call button in the first screen');
 				if (links.length < 10) out.push('only ' + links.length + ' links within the file');
 				if (getComputedStyle(document.querySelector('.exit')).position !== 'sticky') out.push('the stylesheet does not apply');
+				// The file says that its quick exit works without JavaScript: at its top, before
+				// the contents, and on the safety page, where the web site's words follow.
+				const notes = document.querySelectorAll('.onefile-note');
+				if (notes.length !== 2 || [...notes].some(n => n.hidden || !n.offsetHeight || !n.textContent.includes(document.querySelector('.exit-button').textContent.trim())))
+					out.push(notes.length + ' notes on what the quick exit does in the file, want 2 shown, naming the button');
+				const contents = document.querySelector('.onefile-contents');
+				if (notes.length && !(notes[0].compareDocumentPosition(contents) & Node.DOCUMENT_POSITION_FOLLOWING)) out.push('the note on the quick exit comes after the contents');
 				return out;
 			})()`)
 			if err != nil {

@@ -7,7 +7,8 @@
 //
 // The pages come in the order a reader meets them: from the language's home page, depth first
 // through the links of each page's main content, then the home page's footer. At the top of
-// the file are the quick exit, the emergency numbers (the home page's help-now box) and a
+// the file are the quick exit, the emergency numbers (the home page's help-now box), what the
+// quick exit does in a file without JavaScript (the safety page's note for the file) and a
 // table of contents.
 // Links to what the file does not hold (another language, a PDF, the zip) lead to the web site.
 package onefile
@@ -29,6 +30,11 @@ import (
 	"github.com/veiviser/veiviser/internal/minifier"
 	"github.com/veiviser/veiviser/internal/tree"
 )
+
+// noteClass marks what a page holds hidden for the one-file edition alone: the note on the
+// safety page that the file's quick exit works without JavaScript (layouts/_partials/onefile).
+// The edition shows it, in that page and at the file's top.
+const noteClass = "onefile-note"
 
 // Options say which pages an edition holds and where what it does not hold is.
 type Options struct {
@@ -146,6 +152,18 @@ func Make(t tree.Tree, opts Options) (*Edition, error) {
 		prefixIDs(help, "top--")
 		render(&b, help)
 	}
+	// What the quick exit does in a file without JavaScript, which the pages (the safety page
+	// above all) say otherwise of the web site: the note the safety page holds hidden for the
+	// file, shown here at the top and in that page.
+	for _, p := range order {
+		if note := find(find(docs[p], isTag(atom.Main)), withClass(noteClass)); note != nil {
+			note = clone(note)
+			removeAttr(note, "hidden")
+			prefixIDs(note, "top--")
+			render(&b, note)
+			break
+		}
+	}
 	// The table of contents: every page, by its h1.
 	fmt.Fprintf(&b, `<nav class="contents onefile-contents" aria-labelledby="onefile-contents"><h2 class="contents-title" id="onefile-contents">%s</h2><ul>`, esc(opts.ContentsTitle))
 	for _, p := range order {
@@ -163,6 +181,11 @@ func Make(t tree.Tree, opts Options) (*Edition, error) {
 		// index), each page's own help-now box (the one at the top serves), print buttons.
 		removeAll(main, func(n *html.Node) bool {
 			return n.DataAtom == atom.Script || n.DataAtom == atom.Form || hasClass(n, "help-now") || n.DataAtom == atom.Button
+		})
+		each(main, func(n *html.Node) {
+			if hasClass(n, noteClass) {
+				removeAttr(n, "hidden")
+			}
 		})
 		prefix := ids[p] + "--"
 		prefixIDs(main, prefix)
@@ -412,6 +435,10 @@ func attrOr(n *html.Node, key, def string) string {
 		return v
 	}
 	return def
+}
+
+func removeAttr(n *html.Node, key string) {
+	n.Attr = slices.DeleteFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
 }
 
 func setAttr(n *html.Node, key, val string) {

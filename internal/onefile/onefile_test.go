@@ -41,7 +41,7 @@ func site() tree.Tree {
 		"seksjon/en/index.html":  at("seksjon/en/index.html", "En", `<h2 id=del>Del</h2><p><a href=#del>til delen</a> <a href=ROOT/seksjon/to/index.html#svar>svaret</a> <a href=ROOT/seksjon/ark.pdf>PDF</a> <a href=ROOT/en/index.html>English</a> <a href=https://udi.no/>UDI</a> <a href=ROOT/vaer/index.html>vær</a>`),
 		"seksjon/to/index.html":  at("seksjon/to/index.html", "To", `<h2 id=svar>Svar</h2><h2 id=del>Del</h2><label for=x>x</label><input id=x>`),
 		"seksjon/ark.pdf":        []byte("%PDF"),
-		"trygg-bruk/index.html":  at("trygg-bruk/index.html", "Trygg bruk", `<p>Om knappen.</p>`),
+		"trygg-bruk/index.html":  at("trygg-bruk/index.html", "Trygg bruk", `<div class=onefile-note hidden><p>Uten JavaScript.</p></div><p>Om knappen.</p>`),
 		"vaer/index.html":        []byte(`<!doctype html><html><head><title>Vær</title></head><body><main><h1>Vær</h1></main></body></html>`),
 		"a-a/index.html":         at("a-a/index.html", "A–Å", `<p>Alle sider.</p>`),
 		"en/index.html":          at("en/index.html", "Home", `<p>English.</p>`),
@@ -117,6 +117,18 @@ func TestMake(t *testing.T) {
 	for _, s := range []string{"<script", "<form", "exit-hint", "<link", "English</a></nav>"} {
 		if strings.Contains(html, s) {
 			t.Errorf("the file has %s", s)
+		}
+	}
+	// The safety page's note on the file's quick exit shows, at the top (before the contents)
+	// and in that page, and is hidden nowhere.
+	notes := regexp.MustCompile(`<div class=onefile-note( hidden)?><p>Uten JavaScript\.`).FindAllStringSubmatchIndex(html, -1)
+	contents := strings.Index(html, "onefile-contents")
+	if len(notes) != 2 || notes[0][0] > contents || notes[1][0] < strings.Index(html, `id=p-trygg-bruk`) {
+		t.Errorf("the note on the quick exit is at %v, want once before the contents (at %d) and once in the safety page", notes, contents)
+	}
+	for _, n := range notes {
+		if n[2] >= 0 {
+			t.Error("the note on the quick exit is still hidden")
 		}
 	}
 	if n := strings.Count(html, "Hjelp nå?"); n != 1 {
