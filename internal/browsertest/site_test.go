@@ -248,3 +248,20 @@ func TestSourcesAreMarkedNorwegian(t *testing.T) {
 		t.Error("no source found in any page")
 	}
 }
+
+// TestSheetsSayTheyAreTranslations: every emergency sheet but the default language's says it
+// is a translation of the Norwegian sheet, and of which version (its date); the Norwegian one
+// does not.
+func TestSheetsSayTheyAreTranslations(t *testing.T) {
+	t.Parallel()
+	note := regexp.MustCompile(`<p class="?sheet-translation"?>[^<]*\d{4}`)
+	for lang := range locales {
+		b, err := os.ReadFile(filepath.Join(built.public, filepath.FromSlash(sheetPath(lang))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := note.Match(b), lang != defaultLanguage; got != want {
+			t.Errorf("%s: the sheet says it is a translation: %v, want %v", sheetPath(lang), got, want)
+		}
+	}
+}
