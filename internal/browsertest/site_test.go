@@ -249,19 +249,42 @@ func TestSourcesAreMarkedNorwegian(t *testing.T) {
 	}
 }
 
-// TestSheetsSayTheyAreTranslations: every emergency sheet but the default language's says it
-// is a translation of the Norwegian sheet, and of which version (its date); the Norwegian one
-// does not.
-func TestSheetsSayTheyAreTranslations(t *testing.T) {
+// TestPrintProductsSayTheyAreTranslations: every emergency sheet and poster but the default
+// language's says it is a translation of the Norwegian one, and of which version (its date);
+// the Norwegian ones do not.
+func TestPrintProductsSayTheyAreTranslations(t *testing.T) {
 	t.Parallel()
-	note := regexp.MustCompile(`<p class="?sheet-translation"?>[^<]*\d{4}`)
-	for lang := range locales {
-		b, err := os.ReadFile(filepath.Join(built.public, filepath.FromSlash(sheetPath(lang))))
-		if err != nil {
-			t.Fatal(err)
+	for _, kind := range []string{"sheet", "poster"} {
+		note := regexp.MustCompile(`<p class="?` + kind + `-translation"?>[^<]*\d{4}`)
+		for lang := range locales {
+			p := productPath(kind, lang)
+			b, err := os.ReadFile(filepath.Join(built.public, filepath.FromSlash(p)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := note.Match(b), lang != defaultLanguage; got != want {
+				t.Errorf("%s: it says it is a translation: %v, want %v", p, got, want)
+			}
 		}
-		if got, want := note.Match(b), lang != defaultLanguage; got != want {
-			t.Errorf("%s: the sheet says it is a translation: %v, want %v", sheetPath(lang), got, want)
-		}
+	}
+}
+
+// TestArabicSheetUsesTheArabicComma: in the Arabic sheet's foot, the organisations are set
+// apart by the Arabic comma (hugo.toml's listSeparator), not a Latin one.
+func TestArabicSheetUsesTheArabicComma(t *testing.T) {
+	t.Parallel()
+	if _, ok := locales["ar"]; !ok {
+		t.Skip("no Arabic in hugo.toml")
+	}
+	b, err := os.ReadFile(filepath.Join(built.public, filepath.FromSlash(sheetPath("ar"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	foot := regexp.MustCompile(`(?s)<footer class="?sheet-foot"?>(.*?)</footer>`).FindSubmatch(b)
+	if foot == nil {
+		t.Fatal("no sheet-foot")
+	}
+	if !strings.Contains(string(foot[1]), "، ") || strings.Contains(string(foot[1]), ", ") {
+		t.Errorf("the organisations in the foot are not set apart by Arabic commas: %s", foot[1])
 	}
 }
