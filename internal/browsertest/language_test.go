@@ -147,7 +147,7 @@ func TestSafetyPageInEveryLanguage(t *testing.T) {
 }
 
 // TestLanguageRowOnEveryPage: every page's header lists every language of the site, each once,
-// marks the page's own as current, and links each to a page in that language (the page's
+// the page's own first and marked as current, and links each to a page in that language (the page's
 // translation, or that language's home page), in both variants.
 func TestLanguageRowOnEveryPage(t *testing.T) {
 	t.Parallel()
@@ -176,6 +176,11 @@ func TestLanguageRowOnEveryPage(t *testing.T) {
 			}
 			if len(current) != 1 || current[0] != languageOf(p) {
 				t.Errorf("%s %s: the language row marks %v as current, want %s", v.name, p, current, languageOf(p))
+			}
+			// The page's own language first: on a narrow screen the row scrolls, and the
+			// reader still sees which language they are reading.
+			if row := s.page(t, p).Facts.LanguageRow; len(row) == 0 || row[0][0] != languageOf(p) {
+				t.Errorf("%s %s: the language row does not start with the page's own language", v.name, p)
 			}
 		}
 	}

@@ -10,9 +10,9 @@ import (
 
 // Descriptions warns about every page without a description that readers find in a list: in a
 // language with the whole site (full in data/languages.yaml), a page or section other than the
-// A–Z page itself (pages with build: {list: never} are not in pages at all). Its description is the line under
-// its title in section lists, on the A–Z page and in search results, and what a shared link
-// shows: without one a reader sees the title alone.
+// A–Z page itself (pages with build: {list: never} are not in pages at all). A description is
+// the line under the page's title in section lists, on the A–Z page and in search results, and
+// what a shared link shows: without one a reader sees the title alone.
 func Descriptions(pages []render.Page, data map[string]any) []Finding {
 	full := fullLanguages(data)
 	var out []Finding

@@ -1,8 +1,9 @@
 // Package serverconf turns the site's _headers file (the security headers and cache rules
 // Netlify and Cloudflare Pages read, made from layouts/home.headers) into the same headers for
-// servers that do not read it: an nginx snippet, a Caddyfile snippet and an Apache .htaccess.
-// They are made from the built _headers, so the template stays the one source and the four
-// cannot disagree.
+// servers that do not read it: an nginx snippet, a Caddyfile snippet and an Apache .htaccess
+// (and a CloudFront Function). They are made from the built _headers, so the template stays the
+// one source and the four cannot disagree. Each also answers an address that names no file with
+// the 404 page of its language, which has the quick exit and the emergency numbers.
 package serverconf
 
 import (
