@@ -288,3 +288,27 @@ func TestArabicSheetUsesTheArabicComma(t *testing.T) {
 		t.Errorf("the organisations in the foot are not set apart by Arabic commas: %s", foot[1])
 	}
 }
+
+// TestLanguagesPageMarksItsTwoLanguages: the page Languages / Språk, in English and bokmål at
+// once, marks each half with its language (in its heading, its lead and the footer's link to
+// it on every page), so that a screen reader speaks each in its own voice.
+func TestLanguagesPageMarksItsTwoLanguages(t *testing.T) {
+	t.Parallel()
+	both := regexp.MustCompile(`<span lang="?en"?>[^<]+</span> / <span lang="?nb"?>[^<]+</span>`)
+	for _, p := range built.pages {
+		b, err := os.ReadFile(filepath.Join(built.public, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 1 // the footer's link
+		if strings.HasSuffix(p, "sprak/index.html") || strings.HasSuffix(p, "languages/index.html") {
+			want = 3 // and the heading and the lead
+		}
+		if isNeutral(p) || strings.HasSuffix(p, "404.html") {
+			continue
+		}
+		if got := len(both.FindAll(b, -1)); got != want {
+			t.Errorf("%s: %d texts in English and bokmål with each half marked, want %d", p, got, want)
+		}
+	}
+}
