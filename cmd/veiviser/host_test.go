@@ -22,6 +22,7 @@ import (
 	"github.com/veiviser/veiviser/internal/bundle"
 	"github.com/veiviser/veiviser/internal/host"
 	"github.com/veiviser/veiviser/internal/tree"
+	"github.com/veiviser/veiviser/internal/ziptest"
 )
 
 // hostCheck serves a real build's zip as veiviser host does and checks it against the web
@@ -264,33 +265,11 @@ func TestHostRefuses(t *testing.T) {
 // swapEntry returns zip data with its entry whose name ends in suffix taken from zip from.
 func swapEntry(t *testing.T, data, from []byte, suffix string) []byte {
 	t.Helper()
-	read := func(b []byte) *zip.Reader {
-		zr, err := zip.NewReader(strings.NewReader(string(b)), int64(len(b)))
-		if err != nil {
-			t.Fatal(err)
+	src := ziptest.Files(t, from)
+	return ziptest.Rewrite(t, data, func(name string, b []byte) (string, []byte, bool) {
+		if strings.HasSuffix(name, suffix) {
+			b = src[name]
 		}
-		return zr
-	}
-	src := map[string]*zip.File{}
-	for _, f := range read(from).File {
-		src[f.Name] = f
-	}
-	var out strings.Builder
-	zw := zip.NewWriter(&out)
-	for _, f := range read(data).File {
-		if strings.HasSuffix(f.Name, suffix) {
-			f = src[f.Name]
-		}
-		w, err := zw.CreateRaw(&f.FileHeader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := f.OpenRaw()
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(w, r)
-	}
-	zw.Close()
-	return []byte(out.String())
+		return name, b, true
+	}, nil)
 }

@@ -1,16 +1,15 @@
 package bundle
 
 import (
-	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/veiviser/veiviser/internal/tree"
+	"github.com/veiviser/veiviser/internal/ziptest"
 )
 
 var site = tree.Tree{"index.html": []byte("<!doctype html><title>x</title>"), "en/index.html": []byte("<p>en")}
@@ -20,22 +19,9 @@ var day = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 // unpack returns the zip's files by name.
 func unpack(t *testing.T, data []byte) map[string]string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = string(b)
+	for name, b := range ziptest.Files(t, data) {
+		out[name] = string(b)
 	}
 	return out
 }

@@ -70,3 +70,14 @@ func Rewrite(t testing.TB, data []byte, edit Edit, extra map[string]string) []by
 	}
 	return out.Bytes()
 }
+
+// Files returns the contents of every entry of the zip data, by name.
+func Files(t testing.TB, data []byte) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	Rewrite(t, data, func(name string, b []byte) (string, []byte, bool) {
+		out[name] = b
+		return name, b, true
+	}, nil)
+	return out
+}
