@@ -138,7 +138,9 @@ func comment(b *strings.Builder, text string) {
 // Nginx is a snippet to include in the server block: a location block per rule. nginx
 // applies the add_header lines of one level only (a location that has its own drops those
 // of the server and of "location /"), so each block repeats the headers of every rule that
-// applies to its paths, as the hosts of _headers combine them.
+// applies to its paths, as the hosts of _headers combine them. A named location, @notfound,
+// sends the 404 page of the address's language (error_page keeps the status 404) with the
+// headers of its path.
 func Nginx(rules []Rule, notFound []NotFound) []byte {
 	var b strings.Builder
 	comment(&b, generated+"Include it in the server { } block of the site, whose root is the published public/\nfolder (copy it to /etc/nginx/snippets/veiviser.conf, say):\n\n    include /etc/nginx/snippets/veiviser.conf;\n\nIt has the site's location blocks (/, /js/, /downloads/) and its 404 pages: the server\nblock needs no other.")
@@ -231,7 +233,9 @@ func quoteJS(s string) string {
 }
 
 // Caddy is a snippet to import in the site block: a header directive per rule, with the
-// rule's path as its matcher (Caddy applies every one that matches).
+// rule's path as its matcher (Caddy applies every one that matches), and a handle_errors 404
+// block that rewrites to the 404 page of the address's language (rewrites in one block are
+// exclusive, the longest path first).
 func Caddy(rules []Rule, notFound []NotFound) []byte {
 	var b strings.Builder
 	comment(&b, generated+"Import it in the site's block of the Caddyfile (copy it to /etc/caddy/veiviser-headers,\nsay):\n\n    veiviser.example.no {\n        root * /srv/veiviser/public\n        file_server\n        import /etc/caddy/veiviser-headers\n    }")
@@ -263,7 +267,8 @@ func Caddy(rules []Rule, notFound []NotFound) []byte {
 }
 
 // Apache is a .htaccess for the site's folder (mod_headers): the headers of "/*" for every
-// answer, those of the other rules inside an <If> on the request's path.
+// answer, those of the other rules inside an <If> on the request's path; an ErrorDocument 404
+// for the site, and one inside an <If> for each language's folder.
 func Apache(rules []Rule, notFound []NotFound) []byte {
 	var b strings.Builder
 	comment(&b, generated+"Copy it into the site's folder as .htaccess (public/.htaccess, after each build), with\nmod_headers enabled (a2enmod headers) and AllowOverride FileInfo (or All) for the\nfolder; or put its lines in the <Directory> block of the site's configuration.")
