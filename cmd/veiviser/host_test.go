@@ -150,7 +150,7 @@ func parseHeaders(text string) []headerRule {
 func hostZip(t *testing.T, dir string, tr tree.Tree) string {
 	t.Helper()
 	const version = "0123456789ab"
-	b, err := bundle.Zip(tr, bundle.Folder(version), version, time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	b, err := bundle.Zip(tr, bundle.Folder(version), version, time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC), "112")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestHostRefuses(t *testing.T) {
 	bad := filepath.Join(dir, "bad.zip")
 	tr := smallSite.Clone()
 	tr["vaer/index.html"] = []byte("changed")
-	b, _ := bundle.Zip(tr, bundle.Folder("0123456789ab"), "0123456789ab", time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	b, _ := bundle.Zip(tr, bundle.Folder("0123456789ab"), "0123456789ab", time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC), "112")
 	// Take SHA256SUMS from the good zip: the changed file no longer matches it.
 	os.WriteFile(bad, swapEntry(t, b, data, "SHA256SUMS"), 0o644)
 	cmd := exec.Command(filepath.Join(binDir, "veiviser"), "host", "-addr", "127.0.0.1:0", bad)

@@ -56,10 +56,13 @@ type entry struct {
 
 // Zip packs t into a zip whose single top-level folder is named folder, which must be
 // Folder(version). Every entry carries the time modified, so the same tree and time give the
-// same bytes.
-func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error) {
+// same bytes. emergency is the emergency number LES-MEG.txt gives (data/contacts.yaml's).
+func Zip(t tree.Tree, folder, version string, modified time.Time, emergency string) ([]byte, error) {
 	if folder != Folder(version) || version == "" || strings.ContainsAny(version, "/\\\n") {
 		return nil, fmt.Errorf("zip: folder %q does not match version %q (want %q)", folder, version, Folder(version))
+	}
+	if emergency == "" || strings.ContainsAny(emergency, "\n{}") {
+		return nil, fmt.Errorf("zip: emergency number %q for %s: want the number of the contact emergency in data/contacts.yaml", emergency, Readme)
 	}
 	for _, name := range Added {
 		if _, ok := t[name]; ok {
@@ -96,7 +99,7 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 	if err := tree.Each(t.Paths(), pack); err != nil {
 		return nil, err
 	}
-	entries[Readme] = &entry{body: readmeFor(folder, version)}
+	entries[Readme] = &entry{body: readmeFor(folder, version, emergency)}
 	entries[Version] = &entry{body: []byte(version + "\n")}
 	for _, name := range []string{Readme, Version} {
 		if err := pack(name); err != nil {
@@ -155,9 +158,10 @@ func Zip(t tree.Tree, folder, version string, modified time.Time) ([]byte, error
 	return buf.Bytes(), nil
 }
 
-// readmeFor is LES-MEG.txt for the zip of version: its lines marked {{DIRTY}} are kept (without
-// the mark) only for a build whose files were not all committed.
-func readmeFor(folder, version string) []byte {
+// readmeFor is LES-MEG.txt for the zip of version, giving the emergency number: its lines
+// marked {{DIRTY}} are kept (without the mark) only for a build whose files were not all
+// committed.
+func readmeFor(folder, version, emergency string) []byte {
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(readme, "\n") {
 		if rest, ok := strings.CutPrefix(line, "{{DIRTY}}"); ok {
@@ -168,7 +172,7 @@ func readmeFor(folder, version string) []byte {
 		}
 		b.WriteString(line)
 	}
-	return []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder).Replace(b.String()))
+	return []byte(strings.NewReplacer("{{VERSION}}", version, "{{FOLDER}}", folder, "{{EMERGENCY}}", emergency).Replace(b.String()))
 }
 
 // deflated reports whether a file is worth compressing: formats that are compressed already

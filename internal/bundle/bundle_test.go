@@ -33,11 +33,11 @@ func TestTheZipRecordsItsVersion(t *testing.T) {
 	}{{"0123456789ab", false}, {"0123456789ab-dirty", true}, {"2026-11-24", false}} {
 		t.Run(c.version, func(t *testing.T) {
 			folder := Folder(c.version)
-			data, err := Zip(site, folder, c.version, day)
+			data, err := Zip(site, folder, c.version, day, "113")
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _ := Zip(site, folder, c.version, day)
+			again, _ := Zip(site, folder, c.version, day, "113")
 			if !bytes.Equal(data, again) {
 				t.Error("two zips of the same tree differ")
 			}
@@ -52,6 +52,10 @@ func TestTheZipRecordsItsVersion(t *testing.T) {
 			readme := files[folder+"/LES-MEG.txt"]
 			if !strings.Contains(readme, "(utgave "+c.version+")") || !strings.Contains(readme, "Åpne mappen "+folder+".") {
 				t.Errorf("LES-MEG.txt does not name the edition and folder:\n%s", readme)
+			}
+			// The number is the one given (data/contacts.yaml's in a build), in both languages.
+			if strings.Count(readme, "Ring 113 ") != 1 || strings.Count(readme, "Call 113 ") != 1 {
+				t.Errorf("LES-MEG.txt does not give the emergency number it was given:\n%s", readme)
 			}
 			if strings.Contains(readme, "{{") {
 				t.Errorf("LES-MEG.txt has a mark left:\n%s", readme)
@@ -69,15 +73,17 @@ func TestZipRefuses(t *testing.T) {
 	for _, c := range []struct {
 		name, folder, version string
 		site                  tree.Tree
+		emergency             string
 		want                  string
 	}{
-		{"a folder not of the version", "veiviser-offline-v2", "v1", site, `folder "veiviser-offline-v2" does not match version "v1"`},
-		{"a version with a slash", Folder("a/b"), "a/b", site, "does not match"},
-		{"no version", Folder(""), "", site, "does not match"},
-		{"a site with its own VERSION", Folder("v1"), "v1", tree.Tree{"index.html": nil, "VERSION": []byte("x")}, "the site has a file VERSION"},
+		{"a folder not of the version", "veiviser-offline-v2", "v1", site, "112", `folder "veiviser-offline-v2" does not match version "v1"`},
+		{"a version with a slash", Folder("a/b"), "a/b", site, "112", "does not match"},
+		{"no version", Folder(""), "", site, "112", "does not match"},
+		{"a site with its own VERSION", Folder("v1"), "v1", tree.Tree{"index.html": nil, "VERSION": []byte("x")}, "112", "the site has a file VERSION"},
+		{"no emergency number", Folder("v1"), "v1", site, "", "zip: emergency number \"\" for LES-MEG.txt"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Zip(c.site, c.folder, c.version, day)
+			_, err := Zip(c.site, c.folder, c.version, day, c.emergency)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("err = %v, want %q", err, c.want)
 			}

@@ -56,7 +56,7 @@ const testVersion = "0123456789ab"
 
 func zipOf(t testing.TB, tr tree.Tree) []byte {
 	t.Helper()
-	b, err := bundle.Zip(tr, bundle.Folder(testVersion), testVersion, time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	b, err := bundle.Zip(tr, bundle.Folder(testVersion), testVersion, time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC), "112")
 	if err != nil {
 		t.Fatal(err)
 	}

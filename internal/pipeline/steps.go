@@ -261,7 +261,12 @@ func offlineStep(_ context.Context, b *build) (string, error) {
 // packStep packs the bundle into a reproducible zip, in memory.
 func packStep(_ context.Context, b *build) (string, error) {
 	folder := bundle.Folder(b.version)
-	zip, err := bundle.Zip(b.off, folder, b.version, b.stamp)
+	// LES-MEG.txt gives the emergency number of data/contacts.yaml, as the pages do.
+	emergency := ""
+	if c := b.rules.contacts.Get("emergency"); c != nil {
+		emergency = c.Phone
+	}
+	zip, err := bundle.Zip(b.off, folder, b.version, b.stamp, emergency)
 	if err != nil {
 		return "", err
 	}

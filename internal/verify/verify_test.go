@@ -31,7 +31,7 @@ func good(t *testing.T) []byte {
 		"js/exit.js":          []byte("document.querySelector('.exit')"),
 		"en/about/index.html": []byte("<!doctype html><title>About</title>"),
 	}
-	b, err := bundle.Zip(site, "veiviser-offline-test", "test", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	b, err := bundle.Zip(site, "veiviser-offline-test", "test", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), "112")
 	if err != nil {
 		t.Fatal(err)
 	}
