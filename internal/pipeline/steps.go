@@ -261,11 +261,11 @@ func offlineStep(_ context.Context, b *build) (string, error) {
 // packStep packs the bundle into a reproducible zip, in memory.
 func packStep(_ context.Context, b *build) (string, error) {
 	folder := bundle.Folder(b.version)
-	// LES-MEG.txt gives the emergency number of data/contacts.yaml, as the pages do.
-	emergency := ""
-	if c := b.rules.contacts.Get("emergency"); c != nil {
-		emergency = c.Phone
-	}
+	// LES-MEG.txt gives the emergency number of data/contacts.yaml, as the pages do: read from
+	// the data Hugo rendered with (this step does not wait for the rules).
+	contacts, _ := b.site.Data["contacts"].(map[string]any)
+	c, _ := contacts["emergency"].(map[string]any)
+	emergency, _ := c["phone"].(string)
 	zip, err := bundle.Zip(b.off, folder, b.version, b.stamp, emergency)
 	if err != nil {
 		return "", err
